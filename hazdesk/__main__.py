@@ -1,0 +1,5 @@
+import sys
+
+from hazdesk.cli import main
+
+sys.exit(main())

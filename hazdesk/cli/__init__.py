@@ -1,0 +1,61 @@
+"""The ``hazdesk`` command.
+
+Each sub-command lives in its own module with a ``register(subparsers)`` function that adds its
+parser and sets ``handler`` (a function taking the parsed namespace and returning an exit code).
+Errors a user can cause are :class:`hazdesk.errors.HazdeskError`; they are printed as one line on
+stderr and the command exits non-zero. With no sub-command the desktop application starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from hazdesk.errors import HazdeskError
+
+# Sub-command modules, in the order they appear in --help.
+_COMMAND_MODULES = ("db", "demo", "uscc", "mhs", "search")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = argparse.ArgumentParser(
+        prog="hazdesk",
+        description="危险化学品安全执法桌面系统 hazdesk — 不带子命令时启动桌面程序。",
+    )
+    parser.add_argument("--db", help="数据库路径或 URL（桌面程序使用）")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        importlib.import_module(f"hazdesk.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            return _start_desktop(args)
+        return int(handler(args) or 0)
+    except HazdeskError as exc:
+        print(f"hazdesk: 错误：{exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("hazdesk: 已中断", file=sys.stderr)
+        return 130
+
+
+def _start_desktop(args: argparse.Namespace) -> int:
+    try:
+        from ui.app import run  # the desktop lives outside the core; imported only here
+    except ImportError:
+        print("hazdesk: 桌面界面尚未安装；可用子命令见 hazdesk --help", file=sys.stderr)
+        return 2
+    return int(run(db=args.db) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

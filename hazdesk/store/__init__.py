@@ -1,0 +1,1 @@
+"""Store: SQLAlchemy models, opening and migrating databases, transactions, queries and search."""

@@ -1,0 +1,1 @@
+"""Sync: hybrid logical clock, change log, bundles, merge."""
