@@ -1,0 +1,1 @@
+"""Pure domain rules: GB 18218 grading, USCC, finding lifecycle, key supervision, checklists."""
