@@ -184,6 +184,8 @@ def upgrade() -> None:
         sa.Column("seq", sa.Integer(), nullable=False),
         sa.Column("section", sa.String(length=100), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("label", sa.String(length=100), nullable=False),
+        sa.Column("finding_text", sa.Text(), nullable=False),
         sa.Column("legal_basis", sa.Text(), nullable=False),
         sa.Column("severity_if_nonconforming", sa.String(length=8), nullable=False),
         sa.Column("default_measure", sa.Text(), nullable=False),
@@ -478,7 +480,7 @@ def upgrade() -> None:
         sa.Column("hlc", sa.BigInteger(), nullable=False),
         sa.Column("deleted", sa.Boolean(), server_default=sa.false(), nullable=False),
         sa.CheckConstraint(
-            "result = 'pass' OR new_deadline IS NOT NULL", name=op.f("ck_reinspection_fail_needs_deadline")
+            "result = 'fail' OR new_deadline IS NULL", name=op.f("ck_reinspection_pass_has_no_deadline")
         ),
         sa.CheckConstraint("result IN ('pass', 'fail')", name=op.f("ck_reinspection_result")),
         sa.ForeignKeyConstraint(

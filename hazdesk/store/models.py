@@ -125,7 +125,14 @@ class Enterprise(Synced, Base):
         # the row would exceed the btree size limit, and the office searches rarely).
         Index(
             "ix_enterprise_search",
-            "deleted", "name", "address", "name_pinyin", "name_initials", "uscc", "district_code", "id",
+            "deleted",
+            "name",
+            "address",
+            "name_pinyin",
+            "name_initials",
+            "uscc",
+            "district_code",
+            "id",
         ).ddl_if(dialect="sqlite"),
     )
 
@@ -255,6 +262,8 @@ class ChecklistItem(Synced, Base):
     seq: Mapped[int] = mapped_column(Integer, nullable=False)
     section: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     text: Mapped[str] = mapped_column(Text, nullable=False)
+    label: Mapped[str] = mapped_column(String(100), nullable=False, default="")  # short name for lists
+    finding_text: Mapped[str] = mapped_column(Text, nullable=False, default="")  # hazard wording for 不符合
     legal_basis: Mapped[str] = mapped_column(Text, nullable=False, default="")
     severity_if_nonconforming: Mapped[str] = mapped_column(String(8), nullable=False, default="general")
     default_measure: Mapped[str] = mapped_column(Text, nullable=False, default="")
@@ -370,7 +379,9 @@ class Reinspection(Synced, Base):
     __tablename__ = "reinspection"
     __table_args__ = (
         CheckConstraint("result IN ('pass', 'fail')", name="result"),
-        CheckConstraint("result = 'pass' OR new_deadline IS NOT NULL", name="fail_needs_deadline"),
+        # A pass never carries a new deadline; a fail may not have one yet (status stays 复查不合格
+        # until the inspector sets it, see hazdesk.services.findings).
+        CheckConstraint("result = 'fail' OR new_deadline IS NULL", name="pass_has_no_deadline"),
     )
 
     finding_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("finding.id"), nullable=False, index=True)
@@ -493,3 +504,58 @@ __all__ = [
     "MajorHazardSource",
     "Reinspection",
 ]
+
+
+# --- enforcement documents: settings and numbering (revision 0003, see hazdesk.documents) -------
+class BureauSetting(Synced, Base):
+    """文书设置: the bureau that issues a district's documents.
+
+    ``short_name`` is the 简称 of the number line （宁江）应急责改〔2026〕A12号; the review bodies and the
+    court fill the 60-day reconsideration / 6-month litigation clause. The id is derived from the
+    district code (uuid5), so two laptops that set the same district's row offline merge into one.
+    """
+
+    __tablename__ = "bureau_setting"
+    __table_args__ = (UniqueConstraint("district_code"),)
+
+    district_code: Mapped[str] = mapped_column(String(12), nullable=False)
+    name: Mapped[str] = mapped_column(String(128), nullable=False)  # 南京市江宁区应急管理局
+    short_name: Mapped[str] = mapped_column(String(16), nullable=False)  # 宁江
+    review_government: Mapped[str] = mapped_column(String(128), nullable=False)  # 复议: 人民政府
+    review_department: Mapped[str] = mapped_column(String(128), nullable=False)  # 复议: 上级部门
+    court: Mapped[str] = mapped_column(String(128), nullable=False)  # 行政诉讼: 人民法院
+
+
+class DocumentSeries(Synced, Base):
+    """编号序列: the series a device numbers its documents in, within one bureau 简称.
+
+    Assigned once per laptop (by the district lead at enrolment); it is printed in every number, so
+    laptops issuing offline at the same time never produce the same number. The id is derived from
+    (简称, code): two devices claiming one code become one row and a sync conflict, not two series.
+    """
+
+    __tablename__ = "document_series"
+    __table_args__ = (UniqueConstraint("short_name", "code"),)
+
+    short_name: Mapped[str] = mapped_column(String(16), nullable=False)
+    code: Mapped[str] = mapped_column(String(4), nullable=False)  # A, B, … AZ
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False, index=True)
+
+
+class DocumentCounter(Base):
+    """The last serial handed out per kind, year and series on this machine (local, not synced).
+
+    Issuing updates this row before anything else in its transaction: that takes the write lock, so
+    two threads issuing at once are serialised and never read the same "next number".
+    """
+
+    __tablename__ = "document_counter"
+
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series: Mapped[str] = mapped_column(String(16), primary_key=True)
+    last_serial: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+SYNCED_MODELS = (*SYNCED_MODELS, BureauSetting, DocumentSeries)
+__all__ += ["BureauSetting", "DocumentCounter", "DocumentSeries"]

@@ -139,16 +139,14 @@ def _statement(session: Session, query: str, district_code: str | None) -> Selec
             (in_initials > 0, 2),
             else_=3,
         )
-        return (
-            base.where(or_(in_initials > 0, in_full > 0))
-            .order_by(rank, func.length(Enterprise.name), Enterprise.name)
+        return base.where(or_(in_initials > 0, in_full > 0)).order_by(
+            rank, func.length(Enterprise.name), Enterprise.name
         )
 
     in_name = position(Enterprise.name, query)
     rank = case((Enterprise.name == query, 0), (in_name == 1, 1), (in_name > 0, 2), else_=3)
-    return (
-        base.where(or_(in_name > 0, position(Enterprise.address, query) > 0))
-        .order_by(rank, in_name, func.length(Enterprise.name), Enterprise.name)
+    return base.where(or_(in_name > 0, position(Enterprise.address, query) > 0)).order_by(
+        rank, in_name, func.length(Enterprise.name), Enterprise.name
     )
 
 

@@ -10,7 +10,9 @@ import hazdesk
 
 
 def test_importing_every_core_module_loads_no_qt() -> None:
-    modules = [m.name for m in pkgutil.walk_packages(hazdesk.__path__, "hazdesk.") if not m.name.endswith("__main__")]
+    modules = [
+        m.name for m in pkgutil.walk_packages(hazdesk.__path__, "hazdesk.") if not m.name.endswith("__main__")
+    ]
     assert len(modules) > 10
     code = (
         "import importlib, sys\n"

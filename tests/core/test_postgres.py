@@ -33,7 +33,7 @@ def pg_url() -> Iterator[str]:
     try:
         with admin.connect() as connection:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
+    except Exception as exc:  # any failure to reach the server
         require(False, f"a reachable PostgreSQL server at {admin_url} ({exc})")
     try:
         yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)

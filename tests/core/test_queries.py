@@ -36,7 +36,9 @@ def findings(database):
     with database.transaction() as session:
         enterprises = {}
         for district in ("320115", "320116"):
-            enterprises[district] = Enterprise(uscc="91320115MA1W8K6X2B", name=f"企业{district}", district_code=district)
+            enterprises[district] = Enterprise(
+                uscc="91320115MA1W8K6X2B", name=f"企业{district}", district_code=district
+            )
             session.add(enterprises[district])
         session.flush()
         for district, description, status, severity, offset in rows:
@@ -63,7 +65,11 @@ def test_overdue_lists_owed_findings_past_their_deadline_oldest_first(findings) 
         assert [r.days_overdue(TODAY) for r in rows] == [30, 1]
         assert rows[0].enterprise_name == "企业320115"
         everywhere = overdue_findings(session, today=TODAY)
-        assert [r.description for r in everywhere] == ["overdue-old", "other-district-overdue", "overdue-yesterday"]
+        assert [r.description for r in everywhere] == [
+            "overdue-old",
+            "other-district-overdue",
+            "overdue-yesterday",
+        ]
         assert [r.description for r in overdue_findings(session, today=TODAY, limit=1, offset=1)] == [
             "other-district-overdue"
         ]
@@ -79,7 +85,9 @@ def test_due_soon_includes_today_and_the_window_edge(findings) -> None:
 def test_awaiting_reinspection_and_enterprise_findings(findings) -> None:
     database, enterprises = findings
     with database.session() as session:
-        assert [r.description for r in awaiting_reinspection(session, district_code="320115")] == ["rectified-late"]
+        assert [r.description for r in awaiting_reinspection(session, district_code="320115")] == [
+            "rectified-late"
+        ]
         open_rows = enterprise_findings(session, enterprises["320115"].id, open_only=True)
         assert "closed-late" not in {r.description for r in open_rows}
         assert "deleted-overdue" not in {r.description for r in open_rows}

@@ -92,8 +92,9 @@ def main() -> None:
         (_id(50), *sync),
     )
     db.execute(
-        "INSERT INTO checklist_item (template_id, code, seq, section, text, legal_basis, severity_if_nonconforming,"
-        " default_measure, id, origin_device_id, hlc, deleted) VALUES (?, 'MH-02', 2, '人员', '特种作业人员未持证上岗。',"
+        "INSERT INTO checklist_item (template_id, code, seq, section, text, label, finding_text, legal_basis,"
+        " severity_if_nonconforming, default_measure, id, origin_device_id, hlc, deleted)"
+        " VALUES (?, 'MH-02', 2, '人员', '特种作业人员未持证上岗。', '特种作业持证', '特种作业人员未持证上岗。',"
         " '安监总管三〔2017〕121号 第2项', 'major', '立即停止无证人员作业', ?, ?, ?, ?)",
         (_id(50), _id(51), *sync),
     )
