@@ -105,9 +105,7 @@ def validate_enterprise(data: EnterpriseInput, *, today: dt.date | None = None) 
             "name": name,
             "address": _text(data.address, "address", "地址", 300),
             "industry": _text(data.industry, "industry", "行业", 100),
-            "legal_representative": _text(
-                data.legal_representative, "legal_representative", "法定代表人", 64
-            ),
+            "legal_representative": _text(data.legal_representative, "legal_representative", "法定代表人", 64),
             "safety_contact": _text(data.safety_contact, "safety_contact", "安全负责人", 64),
             "phone": _text(data.phone, "phone", "联系电话", 32),
             "chemical_park": _text(data.chemical_park, "chemical_park", "化工园区", 100),
@@ -128,9 +126,7 @@ def _apply(enterprise: Enterprise, data: EnterpriseInput) -> None:
 
 def _check_unique_uscc(session: Session, code: str, own_id: uuid.UUID | None) -> None:
     clash = session.scalar(
-        select(Enterprise).where(
-            Enterprise.uscc == code, Enterprise.deleted.is_(False), Enterprise.id != own_id
-        )
+        select(Enterprise).where(Enterprise.uscc == code, Enterprise.deleted.is_(False), Enterprise.id != own_id)
     )
     if clash is not None:
         raise ValidationError(f"统一社会信用代码 {code} 已属于「{clash.name}」", field="uscc")
@@ -150,9 +146,7 @@ def refresh_flags(session: Session, enterprise: Enterprise) -> None:
             MajorHazardSource.level.is_not(None),
         )
     )
-    flags = key_supervision.assess(
-        enterprise.key_processes, [(c.name, c.cas or None) for c in chemicals], list(levels)
-    )
+    flags = key_supervision.assess(enterprise.key_processes, [(c.name, c.cas or None) for c in chemicals], list(levels))
     enterprise.involves_key_process = flags.involves_key_process
     enterprise.involves_key_chemical = flags.involves_key_chemical
     enterprise.has_major_hazard = flags.has_major_hazard
@@ -196,9 +190,7 @@ def set_chemicals(
     with db.transaction() as session:
         enterprise = _get(session, enterprise_id)
         changes = Changes().add("enterprise", enterprise_id)
-        for old in session.scalars(
-            select(EnterpriseChemical).where(EnterpriseChemical.enterprise_id == enterprise_id)
-        ):
+        for old in session.scalars(select(EnterpriseChemical).where(EnterpriseChemical.enterprise_id == enterprise_id)):
             if not old.deleted:
                 old.deleted = True
                 changes.add("enterprise_chemical", old.id)
@@ -207,9 +199,7 @@ def set_chemicals(
             if usage not in ENTERPRISE_ROLES:
                 raise ValidationError(f"第{index}个化学品的用途无效：{usage}", field="chemicals")
             if tonnes is not None and not 0 <= tonnes <= 1_000_000:
-                raise ValidationError(
-                    f"第{index}个化学品「{name}」的数量 {tonnes} 吨不合理", field="chemicals"
-                )
+                raise ValidationError(f"第{index}个化学品「{name}」的数量 {tonnes} 吨不合理", field="chemicals")
             row = EnterpriseChemical(
                 enterprise_id=enterprise_id,
                 name=name,
@@ -284,3 +274,19 @@ def save_hazard_source(
         refresh_flags(session, enterprise)
         audit.record(session, "hazard_source.save", "major_hazard_source", source.id, level=assessment.level)
         return source.id, Changes().add("major_hazard_source", source.id).add("enterprise", enterprise_id)
+
+
+def delete_hazard_source(db: Database, enterprise_id: uuid.UUID, source_id: uuid.UUID) -> Changes:
+    """Tombstone a 重大危险源 and its chemicals, then recompute the 两重点一重大 flags."""
+    with db.transaction() as session:
+        source = session.get(MajorHazardSource, source_id)
+        enterprise = session.get(Enterprise, enterprise_id)
+        if source is None or enterprise is None or source.enterprise_id != enterprise_id or source.deleted:
+            return Changes()
+        source.deleted = True
+        for chemical in source.chemicals:
+            chemical.deleted = True
+        session.flush()
+        refresh_flags(session, enterprise)
+        audit.record(session, "hazard_source.delete", "major_hazard_source", source_id)
+        return Changes().add("major_hazard_source", source_id).add("enterprise", enterprise_id)

@@ -16,7 +16,7 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.orm import Session
 
 from hazdesk.domain.lifecycle import FindingStatus
-from hazdesk.store.models import Enterprise, Finding
+from hazdesk.store.models import Enterprise, Finding, Inspection
 
 # States in which the enterprise still owes the rectification (see hazdesk.domain.lifecycle).
 OWED = (FindingStatus.PENDING.value, FindingStatus.FAILED.value)
@@ -120,28 +120,66 @@ class FindingCounts:
     by_status: dict[str, int]
     overdue: int
     major_open: int
+    due_soon: int = 0
 
     @property
     def open(self) -> int:
         return sum(n for status, n in self.by_status.items() if status != FindingStatus.CLOSED.value)
 
 
-def finding_counts(session: Session, *, today: dt.date, district_code: str | None = None) -> FindingCounts:
+def finding_counts(
+    session: Session, *, today: dt.date, district_code: str | None = None, due_within: int = 7
+) -> FindingCounts:
     """Counts for the Today view and the office dashboard, in one pass over the status index."""
     owed = Finding.status.in_(OWED)
+    horizon = today + dt.timedelta(days=due_within)
     statement = select(
         Finding.status,
         func.count(),
         func.sum(case((owed & (Finding.deadline < today), 1), else_=0)),
         func.sum(case((Finding.severity == "major", 1), else_=0)),
+        func.sum(case((owed & (Finding.deadline >= today) & (Finding.deadline <= horizon), 1), else_=0)),
     ).where(Finding.deleted.is_(False))
     if district_code:
         statement = statement.where(Finding.district_code == district_code)
     by_status: dict[str, int] = {s.value: 0 for s in FindingStatus}
-    overdue = major_open = 0
-    for status, count, late, major in session.execute(statement.group_by(Finding.status)):
+    overdue = major_open = due_soon = 0
+    for status, count, late, major, soon in session.execute(statement.group_by(Finding.status)):
         by_status[status] = count
         overdue += late or 0
+        due_soon += soon or 0
         if status != FindingStatus.CLOSED.value:
             major_open += major or 0
-    return FindingCounts(by_status=by_status, overdue=overdue, major_open=major_open)
+    return FindingCounts(by_status=by_status, overdue=overdue, major_open=major_open, due_soon=due_soon)
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    id: uuid.UUID
+    enterprise_id: uuid.UUID
+    enterprise_name: str
+    started_at: dt.datetime
+    state: str
+    place: str
+
+
+def recent_inspections(
+    session: Session, *, district_code: str | None = None, limit: int = 50
+) -> list[InspectionRow]:
+    """Latest inspections first (drafts included: the desk offers to continue them)."""
+    statement = (
+        select(
+            Inspection.id,
+            Inspection.enterprise_id,
+            Enterprise.name,
+            Inspection.started_at,
+            Inspection.state,
+            Inspection.place,
+        )
+        .join(Enterprise, Enterprise.id == Inspection.enterprise_id)
+        .where(Inspection.deleted.is_(False))
+    )
+    if district_code:
+        statement = statement.where(Inspection.district_code == district_code)
+    statement = statement.order_by(Inspection.started_at.desc(), Inspection.id).limit(limit)
+    return [InspectionRow(*row) for row in session.execute(statement)]

@@ -102,3 +102,4 @@ def test_counts(findings) -> None:
         assert counts.overdue == 2
         assert counts.major_open == 2  # overdue-old and rectified-late; closed-late is closed
         assert counts.open == 6
+        assert counts.due_soon == 2  # due-today and due-in-7; due-in-8 is outside the window

@@ -1,0 +1,1 @@
+"""The hazdesk desktop (PySide6). Imports the core ``hazdesk``; the core never imports this package."""

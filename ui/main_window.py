@@ -1,0 +1,195 @@
+"""The main window: a navigation list on the left, one page at a time on the right.
+
+Pages are built once and kept; ``AppContext.navigate`` brings the page that owns a kind of record to
+the front and asks it to open that record. Window geometry and the last page are remembered.
+GUI thread only.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSize, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+import hazdesk
+from hazdesk.store.models import Inspector
+from ui.context import AppContext
+from ui.i18n import tr
+from ui.views.enterprises import EnterprisesPage
+from ui.views.findings import FindingsPage
+from ui.views.inspections import InspectionsPage
+from ui.views.today import TodayPage
+
+
+@dataclass(frozen=True)
+class _Page:
+    key: str
+    title: str
+    widget: QWidget
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self._ctx = ctx
+        self.setWindowTitle(tr("危化品安全执法 hazdesk"))
+        self.setMinimumSize(QSize(1100, 700))
+
+        self.today = TodayPage(ctx)
+        self.enterprises = EnterprisesPage(ctx)
+        self.inspections = InspectionsPage(ctx)
+        self.findings = FindingsPage(ctx)
+        self._pages = [
+            _Page("today", tr("今日"), self.today),
+            _Page("enterprises", tr("企业（一企一档）"), self.enterprises),
+            _Page("inspections", tr("现场检查"), self.inspections),
+            _Page("findings", tr("隐患"), self.findings),
+        ]
+
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(170)
+        self.nav.setStyleSheet("QListWidget { font-size: 15px; } QListWidget::item { padding: 10px 8px; }")
+        self.stack = QStackedWidget()
+        for index, page in enumerate(self._pages, start=1):
+            item = QListWidgetItem(page.title)
+            item.setToolTip(f"Ctrl+{index}")
+            self.nav.addItem(item)
+            self.stack.addWidget(page.widget)
+            QShortcut(QKeySequence(f"Ctrl+{index}"), self, activated=lambda i=index - 1: self.show_page(i))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self._build_menu()
+        self._status = QLabel()
+        self._status.setTextFormat(Qt.TextFormat.PlainText)
+        self.statusBar().addPermanentWidget(self._status)
+        self._refresh_status()
+
+        QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
+        ctx.navigate_requested.connect(self.open_record)
+        self._restore()
+
+    # --- navigation ----------------------------------------------------------------------------
+    def show_page(self, index: int) -> None:
+        self.nav.setCurrentRow(index)
+
+    def page_index(self, key: str) -> int:
+        return next(i for i, page in enumerate(self._pages) if page.key == key)
+
+    def open_record(self, kind: str, record_id: uuid.UUID) -> None:
+        if kind == "enterprise":
+            self.show_page(self.page_index("enterprises"))
+            self.enterprises.open_record(record_id)
+        elif kind == "inspection":
+            self.show_page(self.page_index("inspections"))
+            self.inspections.open_record(record_id)
+        elif kind == "new_inspection":
+            self.show_page(self.page_index("inspections"))
+            self.inspections.start_for(record_id)
+        elif kind == "finding":
+            self.show_page(self.page_index("findings"))
+            self.findings.open_record(record_id)
+
+    def _focus_search(self) -> None:
+        page = self.stack.currentWidget()
+        focus = getattr(page, "focus_search", None)
+        if focus is None:
+            self.show_page(self.page_index("enterprises"))
+            focus = self.enterprises.focus_search
+        focus()
+
+    # --- menu and status -----------------------------------------------------------------------
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu(tr("文件"))
+        quit_action = QAction(tr("退出"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        settings_menu = self.menuBar().addMenu(tr("设置"))
+        documents = QAction(tr("文书设置（机关、编号序列）…"), self)
+        documents.triggered.connect(self._document_settings)
+        settings_menu.addAction(documents)
+        language = settings_menu.addMenu(tr("界面语言"))
+        for code, name in (("zh", "简体中文"), ("en", "English")):
+            action = QAction(name, self)
+            action.triggered.connect(lambda _=False, c=code: self._set_language(c))
+            language.addAction(action)
+
+        help_menu = self.menuBar().addMenu(tr("帮助"))
+        about = QAction(tr("关于"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def _document_settings(self) -> None:
+        from ui.dialogs.document_settings import DocumentSettingsDialog
+
+        district = self._ctx.district_code()
+        if district is None:
+            QMessageBox.information(self, tr("文书设置"), tr("文书设置属于区县执法机关，请以区县执法人员身份使用。"))
+            return
+        DocumentSettingsDialog(self._ctx, district, self).exec()
+
+    def _set_language(self, code: str) -> None:
+        self._ctx.settings.setValue("ui/language", code)
+        QMessageBox.information(self, tr("界面语言"), tr("重新启动程序后生效。"))
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            tr("关于"),
+            f"hazdesk {hazdesk.__version__}\n{tr('危险化学品安全执法桌面系统')}\n\n{tr('数据库')}：{self._db_label()}",
+        )
+
+    def _db_label(self) -> str:
+        db = self._ctx.db
+        return str(db.path) if db.path else db.engine.url.render_as_string(hide_password=True)
+
+    def _refresh_status(self) -> None:
+        name = ""
+        inspector_id = self._ctx.inspector_id
+        if inspector_id is not None:
+            with self._ctx.db.session() as session:
+                inspector = session.get(Inspector, inspector_id)
+                if inspector is not None:
+                    name = f"{inspector.name}（{inspector.cert_no}）"
+        self._status.setText(f"{name}  {tr('数据库')}：{self._db_label()}")
+
+    # --- remembered layout ---------------------------------------------------------------------
+    def _restore(self) -> None:
+        settings = self._ctx.settings
+        geometry = settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        page = settings.value("window/page", 0)
+        try:
+            self.show_page(min(int(page), len(self._pages) - 1))
+        except (TypeError, ValueError):
+            self.show_page(0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.inspections.save_pending()  # a finding being typed is saved even if the window closes now
+        self._ctx.settings.setValue("window/geometry", self.saveGeometry())
+        self._ctx.settings.setValue("window/page", self.nav.currentRow())
+        self._ctx.settings.sync()
+        super().closeEvent(event)
