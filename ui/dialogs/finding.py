@@ -9,6 +9,7 @@ inspection). GUI thread only.
 
 from __future__ import annotations
 
+import html
 import uuid
 
 from PySide6.QtCore import Qt, Signal
@@ -115,8 +116,8 @@ class FindingDialog(QDialog):
         if self.finding_id is None:
             with self._ctx.db.session() as session:
                 enterprise = session.get(Enterprise, self._enterprise_id)
-                name = enterprise.name if enterprise else ""
-            self.setWindowTitle(tr("登记隐患") + f" — {name}")
+                name = html.escape(enterprise.name) if enterprise else ""  # shown as rich text
+            self.setWindowTitle(tr("登记隐患") + f" — {html.unescape(name)}")
             self.heading.setText(f"<b>{name}</b>　" + tr("新隐患：保存后可复查"))
             self.form.deadline.set_base(self._ctx.today())
             self.history.hide()
@@ -131,13 +132,13 @@ class FindingDialog(QDialog):
                 self._enable(FindingStatus.CLOSED, untouched=False)
                 return
             self.status = FindingStatus(finding.status)
-            name = finding.enterprise.name
+            name = html.escape(finding.enterprise.name)  # shown as rich text
             self.form.load(finding)
             self.history.load(finding)
             untouched = not finding.reinspections
             late = days_overdue(self.status, finding.deadline, self._ctx.today())
             found_on, deadline = finding.found_on, finding.deadline
-        self.setWindowTitle(tr("隐患") + f" — {name}")
+        self.setWindowTitle(tr("隐患") + f" — {html.unescape(name)}")
         colour = STATUS_COLOURS[self.status.value]
         overdue = (
             f'　<span style="color:#c5221f"><b>{tr("已逾期 {n} 天").replace("{n}", str(late))}</b></span>'

@@ -11,6 +11,7 @@ Keyboard, with the item selected (clicked or reached by arrows): 1 符合, 2 不
 
 from __future__ import annotations
 
+import html
 import uuid
 from dataclasses import dataclass
 
@@ -202,7 +203,8 @@ class ItemCard(QFrame):
         self.setToolTip(tr("快捷键：1 符合，2 不符合，3 不适用；↑/↓ 上一项/下一项"))
         self.setProperty("current", False)
 
-        title = QLabel(f"<b>{item.code}</b>  {item.label}" if item.label else f"<b>{item.code}</b>")
+        code, label = html.escape(item.code), html.escape(item.label or "")  # checklists are editable data
+        title = QLabel(f"<b>{code}</b>  {label}" if label else f"<b>{code}</b>")
         title.setTextFormat(Qt.TextFormat.RichText)
         header = QHBoxLayout()
         header.addWidget(title)

@@ -7,6 +7,7 @@ inspection is shown read-only (its findings still open in the finding dialog). G
 
 from __future__ import annotations
 
+import html
 import uuid
 
 from PySide6.QtCore import Qt, Signal
@@ -178,7 +179,7 @@ class InspectionView(QWidget):
             self.state, self.started_at = inspection.state, inspection.started_at
             self.enterprise_id = inspection.enterprise_id
             header = {
-                "enterprise": enterprise.name if enterprise else "",
+                "enterprise": html.escape(enterprise.name) if enterprise else "",  # rich-text label
                 "template": template.name if template else tr("（无检查表）"),
                 "inspectors": "、".join(names),
                 "kind": tr(KIND_LABELS.get(inspection.kind, inspection.kind)),
