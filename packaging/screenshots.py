@@ -4,7 +4,7 @@ docs/screenshots/ (the README shows them).
     .venv/bin/python packaging/screenshots.py [--db DEMO.sqlite] [--lang zh|en] [--out docs/screenshots]
 
 Without --db a district demo database is built in a temporary folder first (about a minute).
-Dialogs that the pages open modally are captured from a timer and then closed.
+Dialogs are shown non-modally for the picture and closed again.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import os
 import sqlite3
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 
@@ -30,6 +31,15 @@ def _first(database: Path, sql: str) -> uuid.UUID:
         return uuid.UUID(hex=raw.execute(sql).fetchone()[0])
 
 
+def _shrink(path: Path) -> None:
+    """A 256-colour palette keeps screenshots of text legible at about a third of the size."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", type=Path)
@@ -37,7 +47,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
     args = parser.parse_args()
 
-    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from ui.app import ensure_cjk_font, prepare
@@ -78,16 +88,8 @@ def main() -> None:
         target = widget or window
         path = args.out / f"{name}{suffix}.png"
         target.grab().save(str(path))
+        _shrink(path)
         print(path)
-
-    def capture_modal(name: str) -> None:
-        def grab_and_close() -> None:
-            modal = app.activeModalWidget()
-            if modal is not None:
-                shot(name, modal)
-                modal.close()
-
-        QTimer.singleShot(400, grab_and_close)
 
     window.show_page(window.page_index("today"))
     shot("01-today")
@@ -113,9 +115,39 @@ def main() -> None:
         database,
         "SELECT id FROM finding WHERE deleted = 0 AND status = 'pending' ORDER BY severity = 'major' DESC, deadline LIMIT 1",
     )
-    capture_modal("07-finding")
     window.open_record("finding", finding)
-    settle()
+    dialog = window.findings.finding_dialog
+    if dialog is not None:
+        shot("07-finding", dialog)
+        dialog.close()
+    window.show_page(window.page_index("enterprises"))
+    from ui.dialogs.hazard_source import HazardSourceDialog
+
+    source = _first(database, "SELECT id FROM major_hazard_source WHERE deleted = 0 AND level IS NOT NULL ORDER BY level LIMIT 1")
+    with ctx.db.session() as session:
+        from hazdesk.store.models import MajorHazardSource
+
+        owner = session.get(MajorHazardSource, source).enterprise_id
+    hazard = HazardSourceDialog(ctx, owner, source, window)
+    hazard.resize(1180, 780)
+    hazard.show()
+    shot("08-hazard-source", hazard)
+    hazard.close()
+    from ui.dialogs.documents import DocumentsDialog
+
+    completed = _first(
+        database,
+        "SELECT i.id FROM inspection i JOIN finding f ON f.inspection_id = i.id"
+        " WHERE i.state = 'completed' ORDER BY i.started_at DESC LIMIT 1",
+    )
+    documents = DocumentsDialog(ctx, completed, window)
+    documents.show()
+    documents.kind.setCurrentIndex(1)
+    for _ in range(60):  # the preview renders off the GUI thread, QtPdf paints asynchronously
+        app.processEvents()
+        time.sleep(0.05)
+    shot("09-documents", documents)
+    documents.close()
     window.close()
 
 
