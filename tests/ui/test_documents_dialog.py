@@ -55,7 +55,9 @@ def inspection(ctx):
 def test_preview_issue_and_void(qtbot, ctx, inspection, monkeypatch) -> None:
     printed = []
     # The system print dialog is modal and needs a printer: record the call instead.
-    monkeypatch.setattr(documents_module, "print_pdf", lambda parent, doc, title: printed.append((doc.pageCount(), title)))
+    monkeypatch.setattr(
+        documents_module, "print_pdf", lambda parent, doc, title: printed.append((doc.pageCount(), title))
+    )
     dialog = DocumentsDialog(ctx, inspection)
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(1)  # 责令限期整改指令书 (triggers a preview)
@@ -63,7 +65,9 @@ def test_preview_issue_and_void(qtbot, ctx, inspection, monkeypatch) -> None:
     assert dialog.pdf.pageCount() >= 1
     assert "草稿预览" in dialog.status.text()
 
-    monkeypatch.setattr(documents_module.QMessageBox, "question", lambda *a, **k: documents_module.QMessageBox.StandardButton.Yes)
+    monkeypatch.setattr(
+        documents_module.QMessageBox, "question", lambda *a, **k: documents_module.QMessageBox.StandardButton.Yes
+    )
     dialog.issue()
     qtbot.waitUntil(lambda: dialog.issued.rowCount() == 1, timeout=15000)
     number = dialog.issued.item(0, 0).text()

@@ -15,7 +15,11 @@ def test_finding_dialog_shows_a_hostile_enterprise_name_literally(qtbot, ctx) ->
         ctx.db, EnterpriseInput(uscc="91350100M000100Y43", name=HOSTILE, district_code="320115")
     )
     finding_id, _ = add_finding(
-        ctx.db, enterprise_id=enterprise_id, data=FindingInput(description="<script>x</script>"), deadline=7, today=TODAY
+        ctx.db,
+        enterprise_id=enterprise_id,
+        data=FindingInput(description="<script>x</script>"),
+        deadline=7,
+        today=TODAY,
     )
     dialog = FindingDialog(ctx, finding_id)
     qtbot.addWidget(dialog)

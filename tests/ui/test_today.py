@@ -32,7 +32,7 @@ def _seed(ctx):
 
 
 def test_today_counts_lists_and_navigation(qtbot, ctx) -> None:
-    enterprise_id, overdue_id, due_id = _seed(ctx)
+    _, overdue_id, due_id = _seed(ctx)
     page = TodayPage(ctx)
     qtbot.addWidget(page)
     assert page.counter_overdue.value.text() == "1"
