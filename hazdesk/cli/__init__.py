@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from hazdesk.errors import HazdeskError
 
 # Sub-command modules, in the order they appear in --help.
-_COMMAND_MODULES = ("db", "demo", "uscc", "mhs", "search")
+_COMMAND_MODULES = ("db", "demo", "uscc", "mhs", "search", "document", "sync", "office")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="危险化学品安全执法桌面系统 hazdesk — 不带子命令时启动桌面程序。",
     )
     parser.add_argument("--db", help="数据库路径或 URL（桌面程序使用）")
+    parser.add_argument("--lang", choices=("zh", "en"), help="界面语言（默认简体中文）")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:
         importlib.import_module(f"hazdesk.cli.{name}").register(sub)
@@ -54,7 +55,7 @@ def _start_desktop(args: argparse.Namespace) -> int:
     except ImportError:
         print("hazdesk: 桌面界面尚未安装；可用子命令见 hazdesk --help", file=sys.stderr)
         return 2
-    return int(run(db=args.db) or 0)
+    return int(run(db=args.db, lang=args.lang) or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

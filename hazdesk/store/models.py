@@ -559,3 +559,139 @@ class DocumentCounter(Base):
 
 SYNCED_MODELS = (*SYNCED_MODELS, BureauSetting, DocumentSeries)
 __all__ += ["BureauSetting", "DocumentCounter", "DocumentSeries"]
+
+
+# --- sync: inspection plans and bundle bookkeeping (revision 0004, see hazdesk.sync) ---------------
+PLAN_STATES = ("planned", "done", "cancelled")  # 计划中 / 已完成 / 已取消
+BUNDLE_DIRECTIONS = ("in", "out")
+BUNDLE_STATES = ("exported", "acknowledged", "applied", "quarantined")  # 已导出/已确认/已导入/已隔离
+# 待复核 / 保留现值 / 采用落选值 / 已被同一作者的后续修改取代
+CONFLICT_STATES = ("open", "kept", "taken", "superseded")
+
+
+class InspectionPlan(Synced, Base):
+    """检查计划: an inspection the office (or the district lead) plans for an enterprise or a district.
+
+    Travels to the district in the office's receipt bundles; the district marks it done.
+    """
+
+    __tablename__ = "inspection_plan"
+    __table_args__ = (
+        CheckConstraint(_in("status", PLAN_STATES), name="status"),
+        Index("ix_inspection_plan_district_due", "district_code", "due_on"),
+    )
+
+    district_code: Mapped[str] = mapped_column(String(12), nullable=False)
+    enterprise_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("enterprise.id"))
+    title: Mapped[str] = mapped_column(String(200), nullable=False)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False, default="routine")
+    due_on: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False, default="planned")
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class SyncFieldStamp(Base):
+    """Per-field HLC stamps of one synced row, kept only once the row has been edited or merged.
+
+    ``stamps`` is ``{"*": [hlc, device_hex, base], "field": [hlc, device_hex, base], …}``: a field not
+    named takes ``"*"``. ``base`` is the stamp of the newest value of another device that the edit
+    replaced, so a merge can tell an edit made on top of another (no conflict) from a concurrent one.
+    A row without an entry has every field stamped with its own ``hlc`` and ``origin_device_id``.
+    """
+
+    __tablename__ = "sync_field_stamp"
+
+    table_name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    stamps: Mapped[dict[str, Any]] = mapped_column(JSON, nullable=False)
+
+
+class SyncPeer(Base):
+    """What this database knows about another device it exchanges bundles with (local, not synced)."""
+
+    __tablename__ = "sync_peer"
+
+    device_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    encryption_key: Mapped[bytes | None] = mapped_column(LargeBinary(32))  # X25519 public key
+    # Highest stamp the peer has acknowledged (minus a safety margin): incremental exports start here.
+    acked_hlc: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SyncBundle(Base):
+    """A bundle written here (``out``) or taken in here (``in``); rejected attempts are in
+    :class:`SyncRejection`. Importing records the bundle in the same transaction as its rows."""
+
+    __tablename__ = "sync_bundle"
+    __table_args__ = (
+        CheckConstraint(_in("direction", BUNDLE_DIRECTIONS), name="direction"),
+        CheckConstraint(_in("status", BUNDLE_STATES), name="status"),
+        Index("ix_sync_bundle_direction_status", "direction", "status"),
+    )
+
+    bundle_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    direction: Mapped[str] = mapped_column(String(3), nullable=False)
+    status: Mapped[str] = mapped_column(String(16), nullable=False)
+    peer_device_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)  # source or destination
+    signer_fingerprint: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    file_name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    body_sha256: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    since_hlc: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    hlc_max: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    record_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON, nullable=False, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    processed_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    stored_path: Mapped[str] = mapped_column(Text, nullable=False, default="")  # quarantined copy
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class SyncRejection(Base):
+    """A bundle file that was refused, and why (written after the refused import rolled back)."""
+
+    __tablename__ = "sync_rejection"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    file_name: Mapped[str] = mapped_column(String(255), nullable=False, default="")
+    bundle_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    signer_fingerprint: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    code: Mapped[str] = mapped_column(String(32), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class SyncConflict(Base):
+    """A version of a field that lost a merge, kept with both values (冲突复核).
+
+    Every losing version is kept; ``status`` says which a person must review (``open``) and which
+    were superseded — replaced later by their own device, built upon by another edit, or equal to
+    the value in force. It is recomputed over all versions of the field whenever one arrives, so the
+    list is the same whatever order the bundles came in.
+    """
+
+    __tablename__ = "sync_conflict"
+    __table_args__ = (
+        CheckConstraint(_in("status", CONFLICT_STATES), name="status"),
+        UniqueConstraint("table_name", "row_id", "field", "loser_hlc", "loser_device"),
+        Index("ix_sync_conflict_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    table_name: Mapped[str] = mapped_column(String(64), nullable=False)
+    row_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    field: Mapped[str] = mapped_column(String(64), nullable=False)
+    winner_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    winner_hlc: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    winner_device: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    loser_value: Mapped[Any] = mapped_column(JSON, nullable=True)
+    loser_hlc: Mapped[int] = mapped_column(BigInteger, nullable=False)
+    loser_device: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    loser_base: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    bundle_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    detected_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="open")
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+SYNCED_MODELS = (*SYNCED_MODELS, InspectionPlan)
+__all__ += ["InspectionPlan", "SyncBundle", "SyncConflict", "SyncFieldStamp", "SyncPeer", "SyncRejection"]
