@@ -25,6 +25,7 @@ def test_finding_dialog_shows_a_hostile_enterprise_name_literally(qtbot, ctx) ->
     qtbot.addWidget(dialog)
     assert "&lt;b&gt;华联&lt;/b&gt;&amp;化工&lt;i&gt;𠮷&lt;/i&gt;" in dialog.heading.text()
     assert dialog.windowTitle().endswith(HOSTILE)
+    assert not dialog.documents_button.isEnabled()  # recorded outside an inspection: no documents
     new = FindingDialog(ctx, None, enterprise_id=enterprise_id)
     qtbot.addWidget(new)
     assert "&lt;b&gt;华联" in new.heading.text() and new.windowTitle().endswith(HOSTILE)

@@ -82,6 +82,11 @@ class FindingDialog(QDialog):
         self.delete_button = self._button(tr("删除"), tr("删除误登记的隐患（Delete；会先确认）"), self.delete, "Delete")
         self.delete_button.setStyleSheet("QPushButton { color: #b3261e; } QPushButton:disabled { color: #9aa0a6; }")
         self.close_button = self._button(tr("关闭"), tr("关闭窗口（Esc）"), self.reject, None)
+        self.documents_button = self._button(
+            tr("执法文书…"), tr("预览、签发并打印该隐患所在检查的执法文书（Ctrl+P）"), self.open_documents, "Ctrl+P"
+        )
+        self._documents_inspection: uuid.UUID | None = None
+        self.documents_button.setEnabled(False)  # until a saved finding of an inspection is loaded
 
         photos_box = QGroupBox(tr("照片"))
         QVBoxLayout(photos_box).addWidget(self.photos)
@@ -91,6 +96,7 @@ class FindingDialog(QDialog):
         for button in (self.rectified_button, self.reinspect_button, self.deadline_button, self.delete_button):
             actions.addWidget(button)
         actions.addStretch(1)
+        actions.addWidget(self.documents_button)
         actions.addWidget(self.save_button)
         actions.addWidget(self.close_button)
         layout = QVBoxLayout(self)
@@ -138,6 +144,8 @@ class FindingDialog(QDialog):
             untouched = not finding.reinspections
             late = days_overdue(self.status, finding.deadline, self._ctx.today())
             found_on, deadline = finding.found_on, finding.deadline
+            self._documents_inspection = finding.inspection_id
+        self.documents_button.setEnabled(self._documents_inspection is not None)
         self.setWindowTitle(tr("隐患") + f" — {html.unescape(name)}")
         colour = STATUS_COLOURS[self.status.value]
         overdue = (
@@ -267,3 +275,13 @@ class FindingDialog(QDialog):
             return
         self._ctx.publish(changes)
         self.accept()
+
+    def open_documents(self) -> None:
+        """The 执法文书 of the inspection this finding was recorded in (责改, 复查 … list it)."""
+        if self._documents_inspection is None:
+            return
+        from ui.dialogs.documents import DocumentsDialog  # QtPdf is loaded only when documents are used
+
+        dialog = DocumentsDialog(self._ctx, self._documents_inspection, self)
+        dialog.preview()
+        dialog.exec()
