@@ -273,3 +273,10 @@ class DocumentsDialog(QDialog):
             self._ctx.show_error(self, exc)
             return
         self.refresh_issued()
+
+
+def open_documents(ctx: AppContext, inspection_id: uuid.UUID, parent: QWidget | None) -> None:
+    """Show the 执法文书 dialog of an inspection with the preview of its first kind started."""
+    dialog = DocumentsDialog(ctx, inspection_id, parent)
+    dialog.preview()
+    dialog.exec()

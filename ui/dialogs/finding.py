@@ -280,8 +280,6 @@ class FindingDialog(QDialog):
         """The 执法文书 of the inspection this finding was recorded in (责改, 复查 … list it)."""
         if self._documents_inspection is None:
             return
-        from ui.dialogs.documents import DocumentsDialog  # QtPdf is loaded only when documents are used
+        from ui.dialogs.documents import open_documents  # QtPdf is loaded only when documents are used
 
-        dialog = DocumentsDialog(self._ctx, self._documents_inspection, self)
-        dialog.preview()
-        dialog.exec()
+        open_documents(self._ctx, self._documents_inspection, self)

@@ -355,8 +355,6 @@ class InspectionView(QWidget):
         if self.inspection_id is None:
             return
         self.save_pending()
-        from ui.dialogs.documents import DocumentsDialog  # QtPdf is loaded only when documents are used
+        from ui.dialogs.documents import open_documents  # QtPdf is loaded only when documents are used
 
-        dialog = DocumentsDialog(self._ctx, self.inspection_id, self)
-        dialog.preview()
-        dialog.exec()
+        open_documents(self._ctx, self.inspection_id, self)
