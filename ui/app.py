@@ -114,6 +114,24 @@ def _save_people(db: Database, answers: FirstRunAnswers) -> uuid.UUID:
         return rows[0].id
 
 
+def _ensure_sync_identity(ctx: AppContext) -> None:
+    """Make this laptop's signing key at first run (under the data folder); an office user's
+    database takes the office's sync role. A locked key (passphrase not given) does not stop the
+    program: the sync page says what is wrong."""
+    from hazdesk.sync.keys import ensure_identity, set_sync_role, sync_role
+    from ui.views.sync_support import passphrase
+
+    try:
+        with ctx.db.session() as session:
+            inspector = session.get(Inspector, ctx.inspector_id) if ctx.inspector_id else None
+            is_office = inspector is not None and inspector.role == "office"
+        if is_office and sync_role(ctx.db) != "office":
+            set_sync_role(ctx.db, "office")
+        ensure_identity(ctx.db, ctx.data_root, passphrase(), district_code=ctx.district_code())
+    except HazdeskError as exc:
+        log.warning("sync keys not available: %s", exc)
+
+
 def prepare(target: str | None, settings: QSettings) -> AppContext | None:
     """Open (or, on first run, create) the database and make sure an inspector is chosen."""
     target = target or str(settings.value("data/database", "") or default_database_path())
@@ -131,6 +149,7 @@ def prepare(target: str | None, settings: QSettings) -> AppContext | None:
         settings.setValue("data/database", target)
         ctx = AppContext(db, Path(target).parent, settings)
         ctx.set_inspector(_save_people(db, answers))
+        _ensure_sync_identity(ctx)
         return ctx
 
     db = open_database(target)
@@ -147,6 +166,7 @@ def prepare(target: str | None, settings: QSettings) -> AppContext | None:
                 db.close()
                 return None
             ctx.set_inspector(_save_people(db, dialog.answers))
+    _ensure_sync_identity(ctx)
     return ctx
 
 

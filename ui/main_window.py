@@ -30,6 +30,7 @@ from ui.i18n import tr
 from ui.views.enterprises import EnterprisesPage
 from ui.views.findings import FindingsPage
 from ui.views.inspections import InspectionsPage
+from ui.views.sync import SyncPage
 from ui.views.today import TodayPage
 
 
@@ -51,11 +52,13 @@ class MainWindow(QMainWindow):
         self.enterprises = EnterprisesPage(ctx)
         self.inspections = InspectionsPage(ctx)
         self.findings = FindingsPage(ctx)
+        self.sync = SyncPage(ctx)
         self._pages = [
             _Page("today", tr("今日"), self.today),
             _Page("enterprises", tr("企业（一企一档）"), self.enterprises),
             _Page("inspections", tr("现场检查"), self.inspections),
             _Page("findings", tr("隐患"), self.findings),
+            _Page("sync", tr("同步"), self.sync),
         ]
 
         self.nav = QListWidget()

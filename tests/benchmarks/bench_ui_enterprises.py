@@ -40,24 +40,8 @@ def city_database() -> Path:
     return CITY_DB
 
 
-def _keep_singletons_alive() -> None:
-    """PySide6 6.12.0's abi3 wheels (built against 3.12+ headers) drop the reference a void method should
-    take on None (and a signal's emit on True) under Python 3.11: thousands of calls later the process
-    dies with "deallocating None". The project pins 6.11; should 6.12.0 come back, lift the counts out of
-    reach (3.12 makes these objects immortal) so the figure measures the page, not the bug."""
-    import PySide6
-
-    if sys.version_info >= (3, 12) or PySide6.__version__ != "6.12.0":
-        return
-    import ctypes
-
-    for singleton in (None, True, False):
-        ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
 def run() -> list[dict[str, object]]:
     """Median and p95 of one keystroke of the enterprise search on the city database."""
-    _keep_singletons_alive()
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 

@@ -55,7 +55,6 @@ def _wait_until_written(path: Path, limit_s: float = 1800) -> None:
 def _child(db_path: str) -> dict[str, float]:
     """In the fresh process: open the page, wait for the rows, scroll to the end. GUI thread."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    _guard_pyside_none_refcount()
     from PySide6.QtCore import QSettings, Qt
     from PySide6.QtWidgets import QApplication
 
@@ -101,23 +100,25 @@ def _child(db_path: str) -> dict[str, float]:
     resorted = time.perf_counter() - start
 
     rows = page.model.rowCount()
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: kilobytes
+    peak_mb = _peak_rss_mb()
     page.close()
     db.close()
     shutil.rmtree(work, ignore_errors=True)
     return {"open_s": opened, "end_s": to_end, "sort_s": resorted, "peak_mb": peak_mb, "rows": rows}
 
 
-def _guard_pyside_none_refcount() -> None:
-    # PySide6 6.12.0 on Python < 3.12 drops one reference to None for every void-returning call, and
-    # the process aborts ("deallocating None") after a few thousand. Python 3.12 made None immortal;
-    # here it is made effectively immortal the same way, so the figure measures the desk, not the bug.
-    import ctypes
+def _peak_rss_mb() -> float:
+    """This process's peak resident memory since exec.
 
-    import PySide6
-
-    if sys.version_info < (3, 12) and PySide6.__version__ == "6.12.0":
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+    Not ``ru_maxrss``: Linux carries the parent's high-water mark over a fork+exec, so a child of a
+    benchmark runner that had built the city database reported the runner's 680 MB. ``VmHWM`` belongs
+    to the new address space only.
+    """
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run() -> list[dict[str, object]]:
