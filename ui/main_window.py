@@ -30,7 +30,6 @@ from ui.i18n import tr
 from ui.views.enterprises import EnterprisesPage
 from ui.views.findings import FindingsPage
 from ui.views.inspections import InspectionsPage
-from ui.views.sync import SyncPage
 from ui.views.today import TodayPage
 
 
@@ -52,13 +51,15 @@ class MainWindow(QMainWindow):
         self.enterprises = EnterprisesPage(ctx)
         self.inspections = InspectionsPage(ctx)
         self.findings = FindingsPage(ctx)
-        self.sync = SyncPage(ctx)
+        # The sync page pulls in the bundle and crypto modules (~100 ms): built on first visit.
+        self.sync_slot = QWidget()
+        self._sync_page: QWidget | None = None
         self._pages = [
             _Page("today", tr("今日"), self.today),
             _Page("enterprises", tr("企业（一企一档）"), self.enterprises),
             _Page("inspections", tr("现场检查"), self.inspections),
             _Page("findings", tr("隐患"), self.findings),
-            _Page("sync", tr("同步"), self.sync),
+            _Page("sync", tr("同步"), self.sync_slot),
         ]
 
         self.nav = QListWidget()
@@ -71,7 +72,7 @@ class MainWindow(QMainWindow):
             self.nav.addItem(item)
             self.stack.addWidget(page.widget)
             QShortcut(QKeySequence(f"Ctrl+{index}"), self, activated=lambda i=index - 1: self.show_page(i))
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.currentRowChanged.connect(self._switch)
 
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -93,6 +94,23 @@ class MainWindow(QMainWindow):
     # --- navigation ----------------------------------------------------------------------------
     def show_page(self, index: int) -> None:
         self.nav.setCurrentRow(index)
+
+    def _switch(self, index: int) -> None:
+        if self._pages[index].key == "sync" and self._sync_page is None:
+            self.sync  # noqa: B018 - builds the page
+        self.stack.setCurrentIndex(index)
+
+    @property
+    def sync(self) -> QWidget:
+        """The 同步 page, built the first time it is needed."""
+        if self._sync_page is None:
+            from ui.views.sync import SyncPage
+
+            self._sync_page = SyncPage(self._ctx)
+            layout = QHBoxLayout(self.sync_slot)
+            layout.setContentsMargins(0, 0, 0, 0)
+            layout.addWidget(self._sync_page)
+        return self._sync_page
 
     def page_index(self, key: str) -> int:
         return next(i for i, page in enumerate(self._pages) if page.key == key)

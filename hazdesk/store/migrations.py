@@ -2,23 +2,33 @@
 
 The Alembic environment and revisions live in the top-level ``db/`` folder (found through
 :func:`hazdesk.paths.migrations_dir`, which also works in a frozen build).
+
+Opening an up-to-date database must be quick, so the common path — "is this database at our head
+revision?" — reads ``alembic_version`` with plain SQL against :data:`HEAD_REVISION` and does not import
+Alembic at all (importing it costs ~150 ms). Alembic is loaded only to migrate or to tell an older
+revision from a newer one. tests/core/test_migrations.py checks HEAD_REVISION against the scripts.
 """
 
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection
+from sqlalchemy import Connection, inspect, text
 
 from hazdesk.errors import DatabaseError
 from hazdesk.paths import migrations_dir
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+HEAD_REVISION = "0004"  # the newest file in db/versions; bump it with every new revision
+
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(migrations_dir()))
     config.attributes["connection"] = connection
@@ -27,14 +37,18 @@ def _config(connection: Connection | None = None) -> Config:
 
 @functools.cache
 def _scripts() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(_config())
 
 
 def head_revision() -> str:
-    head = _scripts().get_current_head()
-    if head is None:  # pragma: no cover - a packaging error, not a user error
-        raise DatabaseError(f"迁移脚本缺失：{migrations_dir()}")
-    return head
+    return HEAD_REVISION
+
+
+def script_head() -> str | None:
+    """The head according to the revision scripts themselves (slow: imports Alembic)."""
+    return _scripts().get_current_head()
 
 
 def known_revisions() -> set[str]:
@@ -42,7 +56,14 @@ def known_revisions() -> set[str]:
 
 
 def current_revision(connection: Connection) -> str | None:
-    return MigrationContext.configure(connection).get_current_revision()
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    versions = [row[0] for row in connection.execute(text("SELECT version_num FROM alembic_version"))]
+    if connection.in_transaction():
+        connection.rollback()
+    if len(versions) > 1:
+        raise DatabaseError(f"数据库记录了多个结构版本（{', '.join(versions)}），无法判断；数据库未改动")
+    return versions[0] if versions else None
 
 
 def refuse_unknown(current: str | None, *, where: str) -> None:
@@ -55,6 +76,8 @@ def refuse_unknown(current: str | None, *, where: str) -> None:
 
 
 def upgrade(connection: Connection, target: str = "head") -> None:
+    from alembic import command
+
     command.upgrade(_config(connection), target)
     if connection.in_transaction():
         connection.commit()

@@ -17,7 +17,6 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pypinyin import Style, lazy_pinyin, pinyin
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
@@ -63,6 +62,10 @@ def search_keys(name: str) -> tuple[str, str]:
     Non-Chinese runs (Latin letters, digits) are kept lower-cased in both keys so that ``abc`` finds
     "ABC化工有限公司".
     """
+    # pypinyin loads its phrase dictionaries on import (~250 ms): only writers of names pay for it,
+    # not every start of the desk or every search.
+    from pypinyin import Style, lazy_pinyin, pinyin
+
     name = normalize_query(name)
     full_readings = [r for r in pinyin(name, style=Style.NORMAL, heteronym=True, errors=_keep)]
     initial_readings = [r for r in pinyin(name, style=Style.FIRST_LETTER, heteronym=True, errors=_keep)]

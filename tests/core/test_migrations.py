@@ -88,3 +88,23 @@ def test_upgrade_is_idempotent_and_reports_no_change(tmp_path: Path) -> None:
         assert db.report.revision_before == db.report.revision_after == migrations.head_revision()
     finally:
         db.close()
+
+
+def test_the_fast_head_check_matches_the_revision_scripts() -> None:
+    assert migrations.HEAD_REVISION == migrations.script_head()
+
+
+def test_opening_an_up_to_date_database_does_not_import_alembic(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "db.sqlite"
+    open_database(path).close()
+    code = (
+        "import sys\n"
+        "from hazdesk.store.database import open_database\n"
+        f"open_database({str(path)!r}).close()\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
