@@ -17,7 +17,7 @@ import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from hazdesk.store.models import Enterprise
@@ -133,12 +133,12 @@ def _statement(session: Session, query: str, district_code: str | None) -> Selec
     if kind is QueryKind.PINYIN:
         needle = query.lower()
         in_initials = position(Enterprise.name_initials, needle)
-        in_initials_word = position(literal(" ") + Enterprise.name_initials, " " + needle)
         in_full = position(Enterprise.name_pinyin, needle)
-        in_full_word = position(literal(" ") + Enterprise.name_pinyin, " " + needle)
+        # Readings are space-separated: a reading starts with the query at position 1 or after a space.
+        # Only the needle is concatenated, never the column (that would build a string per row).
         rank = case(
-            (in_initials_word > 0, 0),  # an initials reading starts with the query
-            (in_full_word > 0, 1),  # a full pinyin reading starts with it
+            ((in_initials == 1) | (position(Enterprise.name_initials, " " + needle) > 0), 0),
+            ((in_full == 1) | (position(Enterprise.name_pinyin, " " + needle) > 0), 1),
             (in_initials > 0, 2),
             else_=3,
         )
