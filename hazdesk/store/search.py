@@ -23,6 +23,8 @@ from sqlalchemy.orm import Session
 from hazdesk.store.models import Enterprise
 
 MAX_READINGS = 16  # combinations of heteronym readings kept per name; beyond that only the first ones
+PINYIN_CHARS = 800  # Enterprise.name_pinyin's length
+INITIALS_CHARS = 400  # Enterprise.name_initials' length
 _USCC_ALPHABET = set("0123456789ABCDEFGHJKLMNPQRTUWXY")
 _ASCII_WORD = re.compile(r"^[a-z]+$")
 
@@ -72,11 +74,25 @@ def search_keys(name: str) -> tuple[str, str]:
     default_full = "".join(lazy_pinyin(name, errors=_keep)).lower()
     fulls = _combinations(full_readings, default_full)
     initials = _combinations(initial_readings, None)
-    return " ".join(fulls), " ".join(initials)
+    return _fit(fulls, PINYIN_CHARS), _fit(initials, INITIALS_CHARS)
 
 
 def _keep(chars: str) -> list[str]:
     return [ch.lower() for ch in chars if ch.isalnum()]
+
+
+def _fit(readings: list[str], limit: int) -> str:
+    """Space-joined readings that fit the column (the first, most likely readings are kept whole;
+    PostgreSQL enforces the length, and a 40-character name has long readings)."""
+    kept: list[str] = []
+    used = 0
+    for reading in readings:
+        cost = len(reading) + (1 if kept else 0)
+        if used + cost > limit:
+            break
+        kept.append(reading)
+        used += cost
+    return " ".join(kept) if kept else readings[0][:limit] if readings else ""
 
 
 def _combinations(readings: list[list[str]], first: str | None) -> list[str]:

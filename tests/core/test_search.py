@@ -96,3 +96,13 @@ def test_tombstoned_enterprises_are_not_found_and_district_filter(populated) -> 
 
 def test_limit(populated) -> None:
     assert len(names(populated, "有限公司", limit=2)) == 2
+
+
+def test_keys_of_long_names_with_many_readings_fit_their_columns() -> None:
+    from hazdesk.store.models import Enterprise
+
+    name = "重庆长乐单行朝阳了解" * 8 + "化工有限公司"  # every character has several readings
+    full, initials = search_keys(name)
+    assert 0 < len(full) <= Enterprise.__table__.c.name_pinyin.type.length
+    assert 0 < len(initials) <= Enterprise.__table__.c.name_initials.type.length
+    assert full.split()[0].startswith("zhongqing") or full.split()[0].startswith("chongqing")
