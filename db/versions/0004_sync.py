@@ -36,9 +36,7 @@ def upgrade() -> None:
         sa.Column("origin_device_id", sa.Uuid(), nullable=False),
         sa.Column("hlc", sa.BigInteger(), nullable=False),
         sa.Column("deleted", sa.Boolean(), server_default=sa.false(), nullable=False),
-        sa.CheckConstraint(
-            "status IN ('planned', 'done', 'cancelled')", name=op.f("ck_inspection_plan_status")
-        ),
+        sa.CheckConstraint("status IN ('planned', 'done', 'cancelled')", name=op.f("ck_inspection_plan_status")),
         sa.ForeignKeyConstraint(
             ["enterprise_id"], ["enterprise.id"], name=op.f("fk_inspection_plan_enterprise_id_enterprise")
         ),
@@ -116,9 +114,7 @@ def upgrade() -> None:
         sa.Column("detected_at", sa.DateTime(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("resolved_at", sa.DateTime(), nullable=True),
-        sa.CheckConstraint(
-            "status IN ('open', 'kept', 'taken', 'superseded')", name=op.f("ck_sync_conflict_status")
-        ),
+        sa.CheckConstraint("status IN ('open', 'kept', 'taken', 'superseded')", name=op.f("ck_sync_conflict_status")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sync_conflict")),
         sa.UniqueConstraint(
             "table_name",

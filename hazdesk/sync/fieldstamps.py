@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from hazdesk.store.base import Synced
 from hazdesk.store.models import LocalSetting, SyncFieldStamp
+from hazdesk.sync.records import NOT_SYNCED
 
 Stamp = tuple[int, str, int]  # hlc, device id (32 hex), base hlc
 SKIP = frozenset({"id", "origin_device_id", "hlc", "deleted"})
@@ -134,7 +135,7 @@ def _after_flush(session: Session, _context: object) -> None:
                 old_hlc = history.deleted[0] if history.deleted else None
             elif attr.key not in SKIP:
                 changed.append(attr.key)
-        if old_hlc is not None:
+        if old_hlc is not None and obj.__table__.name not in NOT_SYNCED:  # type: ignore[attr-defined]
             # Even when only ``deleted`` changed: the new row stamp must not look like a new
             # stamp of every field (the stored stamps keep them as they were).
             edits[obj.__table__.name].append((obj, changed, old_hlc))  # type: ignore[attr-defined]

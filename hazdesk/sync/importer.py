@@ -14,6 +14,7 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import shutil
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -22,13 +23,14 @@ from pathlib import Path
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from hazdesk.errors import HazdeskError
 from hazdesk.paths import data_dir
 from hazdesk.store.database import Database
 from hazdesk.store.models import SyncBundle, SyncRejection
 from hazdesk.sync import peers, quarantine
 from hazdesk.sync.apply import Applier, TableCounts
 from hazdesk.sync.container import BodyReader, Part, order_parts, read_part, verify_part
-from hazdesk.sync.errors import BundleError, HazdeskError, SyncCancelled
+from hazdesk.sync.errors import BundleError, SyncCancelled
 from hazdesk.sync.exporter import FORMAT, FORMAT_VERSION
 from hazdesk.sync.keys import fingerprint
 from hazdesk.sync.manifest import Manifest, open_body, read_manifest
@@ -253,6 +255,7 @@ def _apply(
             acknowledged = peers.apply_acks(session, manifest.source, manifest.acks)
             applied = applier.result
             record = session.get(SyncBundle, bundle_id)  # present when it was quarantined before
+            held_copy = record.stored_path if record is not None else ""
             if record is None:
                 record = SyncBundle(bundle_id=bundle_id)
                 session.add(record)
@@ -272,6 +275,8 @@ def _apply(
         raise BundleError(
             f"写入数据库失败：{exc.orig}；整个数据包未导入", code="database", bundle_id=bundle_id
         ) from exc
+    if held_copy:  # applied now: the quarantined copy has served its purpose
+        shutil.rmtree(held_copy, ignore_errors=True)
     db.clock.observe(applied.highest)
     missing = sorted(sha for sha in applied.attachment_files if not (root / "attachments" / sha[:2] / sha).is_file())
     total = sum(c.inserted + c.updated for c in applied.counts.values())

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, String, Uuid, any_, bindparam, cast, literal_column, select
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import DBAPIError
 
 from hazdesk.sync import rowsql
 from hazdesk.sync.records import STAMPS_KEY, TableSpec
@@ -83,10 +84,8 @@ def _rows(spec: TableSpec, columns: list[str], rows: Iterable[dict[str, Any]]) -
     return out
 
 
-def insert(connection: Connection, spec: TableSpec, rows: list[list[Any]]) -> None:
-    """New rows, each a list in the table's column order (anything after the columns is ignored)."""
-    columns = [c.name for c in spec.columns]
-    width = len(columns)
+def _values(spec: TableSpec, rows: list[list[Any]]) -> list[list[Any]]:
+    width = len(spec.columns)
     converted = [(i, c.kind) for i, c in enumerate(spec.columns) if c.kind in ("json", "bytes")]
     values: list[Any] = []
     for row in rows:
@@ -94,20 +93,64 @@ def insert(connection: Connection, spec: TableSpec, rows: list[list[Any]]) -> No
         for index, kind in converted:
             row[index] = _storage(kind, row[index])
         values.append(row)
+    return values
+
+
+def insert_new(connection: Connection, spec: TableSpec, rows: list[list[Any]]) -> set[str]:
+    """PostgreSQL: insert the rows whose id is not here yet; returns the ids that were here already.
+
+    The chunk is copied into a temporary table and moved over with ``ON CONFLICT (id) DO NOTHING``:
+    about as fast as copying straight in, and it says which rows were already here without looking
+    each id up first and without savepoints (of which PostgreSQL tolerates few per transaction).
+    """
+    columns = ", ".join(f'"{c.name}"' for c in spec.columns)
+    stage = f'"_hz_stage_{spec.name}"'
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    dbapi = connection.dialect.loaded_dbapi
+    statement = f'INSERT INTO "{spec.name}" ({columns}) SELECT {columns} FROM {stage} ON CONFLICT (id) DO NOTHING'
+    try:
+        with raw.cursor() as cursor:
+            cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE "{spec.name}") ON COMMIT DROP')
+            cursor.execute(f"TRUNCATE {stage}")
+            with cursor.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
+                for row in _values(spec, rows):
+                    copy.write_row(row)
+            # Only the ids that were here come back (usually none), not the thousands inserted.
+            cursor.execute(
+                f"WITH inserted AS ({statement} RETURNING id) "
+                f"SELECT id FROM {stage} WHERE id NOT IN (SELECT id FROM inserted)"
+            )
+            return {hex_id(r[0]) for r in cursor.fetchall()}
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
+
+
+def insert(connection: Connection, spec: TableSpec, rows: list[list[Any]]) -> None:
+    """New rows, each a list in the table's column order (anything after the columns is ignored)."""
+    columns = [c.name for c in spec.columns]
+    values = _values(spec, rows)
     quoted = ", ".join(f'"{c}"' for c in columns)
-    if connection.dialect.name == "postgresql":
-        raw = connection.connection.driver_connection
-        assert raw is not None
-        with raw.cursor() as cursor, cursor.copy(f'COPY "{spec.name}" ({quoted}) FROM STDIN') as copy:
-            for row in values:
-                copy.write_row(row)
-        return
-    marks = ", ".join("?" for _ in columns)
     raw = connection.connection.driver_connection  # the same connection, inside the same transaction
     assert raw is not None
+    dbapi = connection.dialect.loaded_dbapi
+    if connection.dialect.name == "postgresql":
+        statement = f'COPY "{spec.name}" ({quoted}) FROM STDIN'
+        try:
+            with raw.cursor() as cursor, cursor.copy(statement) as copy:
+                for row in values:
+                    copy.write_row(row)
+        except dbapi.Error as exc:
+            raise DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
+        return
+    marks = ", ".join("?" for _ in columns)
+    statement = f'INSERT INTO "{spec.name}" ({quoted}) VALUES ({marks})'
     cursor = raw.cursor()
     try:
-        cursor.executemany(f'INSERT INTO "{spec.name}" ({quoted}) VALUES ({marks})', values)
+        cursor.executemany(statement, values)
+    except dbapi.Error as exc:
+        # As SQLAlchemy would have raised it (IntegrityError, OperationalError…), for the importer.
+        raise DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
     finally:
         cursor.close()
 

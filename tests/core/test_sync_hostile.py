@@ -354,3 +354,13 @@ def test_garbage_that_is_not_a_bundle(world) -> None:
 
 def test_member_constants_are_sane() -> None:
     assert members.MAX_RATIO < 1000 < members.MAX_FILE_MEMBER
+
+
+def test_a_unique_constraint_violation_is_refused_cleanly(world) -> None:
+    _, _, office, _ = world
+    row = _a_row(office, "checklist_template")
+    row["id"] = uuid.uuid4().hex  # same code and version as a known template, another id
+    data = records_lines("checklist_template", [row])
+    name = "records/checklist_template.jsonl"
+    paths = _bundle_with(world, "unique", [raw_member(name, data)], [(name, data)])
+    refused(office, paths, "constraint", "违反数据库约束")

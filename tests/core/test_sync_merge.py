@@ -225,7 +225,7 @@ def _state(site: Site) -> tuple[Any, ...]:
     return rows, stamps, conflicts
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(edit, min_size=3, max_size=14), orders=st.randoms(use_true_random=False))
 def test_any_order_of_bundles_with_repeats_converges(city, steps, orders) -> None:
     tmp, world, ids = city
