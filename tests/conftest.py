@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,27 @@ def database(db_path: Path):
     db = open_database(db_path)
     yield db
     db.close()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL database per test; HAZDESK_TEST_PG_URL names the server's admin URL
+    (packaging/test.sh starts one). Fails under CI=true when the server is missing."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin_url = os.environ.get("HAZDESK_TEST_PG_URL", "")
+    require(bool(admin_url), "a PostgreSQL server (HAZDESK_TEST_PG_URL)")
+    name = f"hazdesk_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # any failure to reach the server
+        require(False, f"a reachable PostgreSQL server at {admin_url} ({exc})")
+    try:
+        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -11,12 +11,11 @@ from sqlalchemy.exc import IntegrityError
 from hazdesk.documents import issue_document, reprint, verify_pdf
 from hazdesk.store.database import open_database
 from tests.core.test_documents_support import ISSUED_AT, make_inspection, ready_database
-from tests.core.test_postgres import pg_url  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.postgres
 
 
-def test_issue_freeze_and_verify_on_postgres(pg_url: str) -> None:  # noqa: F811
+def test_issue_freeze_and_verify_on_postgres(pg_url: str) -> None:
     db = open_database(pg_url)
     try:
         ready_database(db)

@@ -91,7 +91,7 @@ def test_upgrade_is_idempotent_and_reports_no_change(tmp_path: Path) -> None:
 
 
 def test_the_fast_head_check_matches_the_revision_scripts() -> None:
-    assert migrations.HEAD_REVISION == migrations.script_head()
+    assert migrations.script_head() == migrations.HEAD_REVISION
 
 
 def test_opening_an_up_to_date_database_does_not_import_alembic(tmp_path: Path) -> None:

@@ -6,41 +6,16 @@ packaging/pg-test-server.sh). Under CI=true a missing server fails these tests i
 
 from __future__ import annotations
 
-import os
-import uuid
-from collections.abc import Iterator
-
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from hazdesk.errors import DatabaseError
 from hazdesk.store import migrations
 from hazdesk.store.database import open_database
 from hazdesk.store.models import Enterprise, Finding
 from hazdesk.store.search import search_enterprises, search_keys
-from tests.conftest import require
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    admin_url = os.environ.get("HAZDESK_TEST_PG_URL", "")
-    require(bool(admin_url), "a PostgreSQL server (HAZDESK_TEST_PG_URL)")
-    name = f"hazdesk_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # any failure to reach the server
-        require(False, f"a reachable PostgreSQL server at {admin_url} ({exc})")
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def test_revisions_apply_and_the_store_works(pg_url: str) -> None:

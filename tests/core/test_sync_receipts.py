@@ -7,14 +7,12 @@ concern and no other; acknowledged bundles are marked delivered and not sent aga
 from __future__ import annotations
 
 import datetime as dt
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from hazdesk.store.models import (
     Enterprise,
@@ -26,28 +24,12 @@ from hazdesk.store.models import (
 )
 from hazdesk.sync.peers import enrolled_devices
 from hazdesk.sync.records import specs
-from tests.conftest import require
 from tests.core.test_sync_support import Site, content, district_site, dump, empty_site, enroll, send, take_one
 
 
 @pytest.fixture
-def pg_database() -> Iterator[str]:
-    """A fresh PostgreSQL database per test (HAZDESK_TEST_PG_URL names the server's admin URL)."""
-    admin_url = os.environ.get("HAZDESK_TEST_PG_URL", "")
-    require(bool(admin_url), "a PostgreSQL server (HAZDESK_TEST_PG_URL)")
-    name = f"hazdesk_sync_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        require(False, f"a reachable PostgreSQL server at {admin_url} ({exc})")
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+def pg_database(pg_url: str) -> str:
+    return pg_url  # tests/conftest.py makes a fresh database per test
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
