@@ -39,6 +39,7 @@ def settle(
             if (row_id, name) in touched:
                 kept[(row_id, name)].append([cid, (hlc, device.hex, base), value, status])
     fresh: dict[tuple[Any, ...], dict[str, Any]] = {}
+    inserted: set[int] = set()  # conflict rows this bundle added (they start out open)
     for row in losers:
         stamp = (row["loser_hlc"], row["loser_device"].hex)
         key = (row["row_id"], row["field"], *stamp)
@@ -59,7 +60,9 @@ def settle(
             for cid, row_id, name, hlc, device, base, value in connection.execute(query):
                 if cid not in known:
                     kept[(row_id, name)].append([cid, (hlc, device.hex, base), value, "open"])
+                    inserted.add(cid)
     changes: dict[str, list[int]] = defaultdict(list)
+    newly_open = 0
     for (row_id, name), entries in kept.items():
         stamps, values = current[row_id.hex]
         versions = [e[1] for e in entries]
@@ -69,6 +72,8 @@ def settle(
             wanted = "open" if still_open(stamp, value, stamps[name], values[name], versions) else "superseded"
             if wanted != status:
                 changes[wanted].append(cid)
+            elif wanted == "open" and cid in inserted:
+                newly_open += 1  # inserted open and stays open: no update, but it is new for review
     for status, ids in changes.items():
         for start in range(0, len(ids), 500):
             connection.execute(
@@ -76,4 +81,4 @@ def settle(
                 .where(_c.id.in_(ids[start : start + 500]))
                 .values(status=status, resolved_at=None if status == "open" else now)
             )
-    return len(changes.get("open", []))
+    return newly_open + len(changes.get("open", []))

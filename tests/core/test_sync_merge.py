@@ -280,10 +280,15 @@ def test_concurrent_edits_on_two_laptops_end_in_the_conflict_list(city) -> None:
     laptops = [_open(run, f"laptop{i}") for i in (1, 2)]
     office = _open(run, "office", "office")
     try:
+        results = []
         for laptop, name in zip(laptops, ("一号", "二号"), strict=True):
             with laptop.db.transaction() as session:
                 session.get(Enterprise, target).notes = f"{name}笔记"
-            assert take_one(office, send(laptop, run / laptop.name).paths).status == "applied"
+            results.append(take_one(office, send(laptop, run / laptop.name).paths))
+        assert [r.status for r in results] == ["applied", "applied"]
+        # The second laptop's bundle made the conflict, and its import says so.
+        assert (results[0].conflicts, results[1].conflicts) == (0, 1)
+        assert "冲突清单" in results[1].message
         with office.db.session() as session:
             conflicts = session.scalars(
                 select(SyncConflict).where(SyncConflict.row_id == target, SyncConflict.status == "open")
