@@ -38,7 +38,8 @@ class FindingRow:
         return max(0, (today - self.deadline).days) if self.status in OWED else 0
 
 
-def _finding_rows() -> Select[tuple[object, ...]]:
+def finding_rows() -> Select[tuple[object, ...]]:
+    """The columns of a FindingRow with the enterprise name joined; callers add WHERE and ORDER BY."""
     return select(
         Finding.id,
         Finding.enterprise_id,
@@ -65,9 +66,7 @@ def overdue_findings(
     offset: int = 0,
 ) -> list[FindingRow]:
     """Findings whose deadline has passed while the enterprise still owes the work, oldest first."""
-    statement = _finding_rows().where(
-        Finding.deleted.is_(False), Finding.status.in_(OWED), Finding.deadline < today
-    )
+    statement = finding_rows().where(Finding.deleted.is_(False), Finding.status.in_(OWED), Finding.deadline < today)
     if district_code:
         statement = statement.where(Finding.district_code == district_code)
     statement = statement.order_by(Finding.deadline, Finding.id).limit(limit).offset(offset)
@@ -83,7 +82,7 @@ def due_soon_findings(
     limit: int = 200,
 ) -> list[FindingRow]:
     """Owed findings due from today to ``within_days`` ahead, soonest first."""
-    statement = _finding_rows().where(
+    statement = finding_rows().where(
         Finding.deleted.is_(False),
         Finding.status.in_(OWED),
         Finding.deadline >= today,
@@ -94,22 +93,16 @@ def due_soon_findings(
     return _run(session, statement.order_by(Finding.deadline, Finding.id).limit(limit))
 
 
-def awaiting_reinspection(
-    session: Session, *, district_code: str | None = None, limit: int = 200
-) -> list[FindingRow]:
+def awaiting_reinspection(session: Session, *, district_code: str | None = None, limit: int = 200) -> list[FindingRow]:
     """Findings the enterprise reported as rectified: the inspector's 复查 list."""
-    statement = _finding_rows().where(
-        Finding.deleted.is_(False), Finding.status == FindingStatus.RECTIFIED.value
-    )
+    statement = finding_rows().where(Finding.deleted.is_(False), Finding.status == FindingStatus.RECTIFIED.value)
     if district_code:
         statement = statement.where(Finding.district_code == district_code)
     return _run(session, statement.order_by(Finding.deadline, Finding.id).limit(limit))
 
 
-def enterprise_findings(
-    session: Session, enterprise_id: uuid.UUID, *, open_only: bool = False
-) -> list[FindingRow]:
-    statement = _finding_rows().where(Finding.deleted.is_(False), Finding.enterprise_id == enterprise_id)
+def enterprise_findings(session: Session, enterprise_id: uuid.UUID, *, open_only: bool = False) -> list[FindingRow]:
+    statement = finding_rows().where(Finding.deleted.is_(False), Finding.enterprise_id == enterprise_id)
     if open_only:
         statement = statement.where(Finding.status != FindingStatus.CLOSED.value)
     return _run(session, statement.order_by(Finding.found_on.desc(), Finding.id))
@@ -163,9 +156,7 @@ class InspectionRow:
     place: str
 
 
-def recent_inspections(
-    session: Session, *, district_code: str | None = None, limit: int = 50
-) -> list[InspectionRow]:
+def recent_inspections(session: Session, *, district_code: str | None = None, limit: int = 50) -> list[InspectionRow]:
     """Latest inspections first (drafts included: the desk offers to continue them)."""
     statement = (
         select(

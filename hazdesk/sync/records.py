@@ -120,20 +120,9 @@ class TableSpec:
             raise
         if len(out) != len(plan):
             for name, index, _, column in plan:
-                if index is not None:
-                    continue
-                if column.default is not None:
-                    out[name] = column.default()  # a column the sender's older schema did not have
-                elif column.nullable:
-                    out[name] = None
-                else:
-                    raise RecordError(f"缺少字段 {name}")
-        if out["hlc"] <= 0:
-            raise RecordError("字段 hlc：时间戳必须为正数")
-        for text, holds in self.row_checks:
-            if not holds(out):
-                raise RecordError(f"违反约束「{text}」")
-        return out
+                if index is None:
+                    out[name] = _missing(column)
+        return self._checked_row(out)
 
     def decode(self, record: Any) -> dict[str, Any]:
         if not isinstance(record, dict):
@@ -144,20 +133,26 @@ class TableSpec:
         out: dict[str, Any] = {}
         for column in self.columns:
             name = column.name
-            if name in record:
-                out[name] = _check(column, record[name])
-            elif column.default is not None:
-                out[name] = column.default()  # a column the sender's older schema did not have
-            elif column.nullable:
-                out[name] = None
-            else:
-                raise RecordError(f"缺少字段 {name}")
+            out[name] = _check(column, record[name]) if name in record else _missing(column)
+        return self._checked_row(out)
+
+    def _checked_row(self, out: dict[str, Any]) -> dict[str, Any]:
+        """Checks that span the whole row: a positive stamp and the table's CHECK constraints."""
         if out["hlc"] <= 0:
             raise RecordError("字段 hlc：时间戳必须为正数")
         for text, holds in self.row_checks:
             if not holds(out):
                 raise RecordError(f"违反约束「{text}」")
         return out
+
+
+def _missing(column: Any) -> Any:
+    """The value of a field a record left out: a column the sender's older schema did not have."""
+    if column.default is not None:
+        return column.default()
+    if column.nullable:
+        return None
+    raise RecordError(f"缺少字段 {column.name}")
 
 
 # --- building the specs from the models --------------------------------------------------------

@@ -36,7 +36,7 @@ from sqlalchemy import String, and_, case, cast, or_, select
 from hazdesk.domain.lifecycle import FindingStatus, Severity, label
 from hazdesk.store.database import Database
 from hazdesk.store.models import District, Enterprise, Finding
-from hazdesk.store.queries import OWED, FindingRow
+from hazdesk.store.queries import OWED, FindingRow, finding_rows
 from ui.i18n import tr
 
 PAGE_SIZE = 100
@@ -147,21 +147,7 @@ def query_ids(db: Database, filters: FindingFilters, column: int, descending: bo
 
 def fetch_rows(db: Database, ids: list[uuid.UUID]) -> list[FindingRow]:
     """The table columns of these findings, in the order given (primary-key lookups). Any thread."""
-    statement = (
-        select(
-            Finding.id,
-            Finding.enterprise_id,
-            Enterprise.name,
-            Finding.district_code,
-            Finding.description,
-            Finding.severity,
-            Finding.status,
-            Finding.found_on,
-            Finding.deadline,
-        )
-        .join(Enterprise, Enterprise.id == Finding.enterprise_id)
-        .where(Finding.id.in_(ids))
-    )
+    statement = finding_rows().where(Finding.id.in_(ids))
     with db.session() as session:
         by_id = {row[0]: FindingRow(*row) for row in session.execute(statement)}
     return [by_id[i] for i in ids if i in by_id]
