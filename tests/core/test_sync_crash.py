@@ -7,6 +7,7 @@ there or none of it, and importing again works.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import closing
 import os
 import random
 import shutil
@@ -66,13 +67,32 @@ def _fill(site, enterprises: int = 6000, findings: int = 40000) -> None:
 
 
 def _counts(path: Path) -> tuple[int, int, int]:
-    with sqlite3.connect(path) as raw:
+    # closing(): ``with sqlite3.connect()`` only ends the transaction and leaves the connection open.
+    # A connection left open here would, when garbage-collected later, checkpoint its stale WAL into
+    # the file the next round has just copied in — the test itself would corrupt the database.
+    with closing(sqlite3.connect(path)) as raw:
         assert raw.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         return (
             raw.execute("SELECT count(*) FROM enterprise").fetchone()[0],
             raw.execute("SELECT count(*) FROM finding").fetchone()[0],
             raw.execute("SELECT count(*) FROM sync_bundle WHERE status = 'applied'").fetchone()[0],
         )
+
+
+def _open_handles(database: Path) -> list[str]:
+    """Files of ``database`` (with -wal/-shm) this process has open; Linux only, [] elsewhere."""
+    fds = Path("/proc/self/fd")
+    if not fds.is_dir():
+        return []
+    found = []
+    for fd in fds.iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(str(database)):
+            found.append(target)
+    return found
 
 
 def test_killing_an_import_at_random_moments_never_half_applies(tmp_path: Path) -> None:
@@ -116,6 +136,7 @@ def test_killing_an_import_at_random_moments_never_half_applies(tmp_path: Path) 
     rng = random.Random(20)
     outcomes = []
     for _ in range(ROUNDS):
+        assert not _open_handles(tmp_path / "office.sqlite"), "this process still holds the database open"
         shutil.copy2(pristine / "office.sqlite", tmp_path / "office.sqlite")
         for suffix in ("-wal", "-shm"):
             Path(f"{tmp_path / 'office.sqlite'}{suffix}").unlink(missing_ok=True)
