@@ -113,7 +113,8 @@ def main() -> None:
     shot("06-findings")
     finding = _first(
         database,
-        "SELECT id FROM finding WHERE deleted = 0 AND status = 'pending' ORDER BY severity = 'major' DESC, deadline LIMIT 1",
+        "SELECT id FROM finding WHERE deleted = 0 AND status = 'pending' "
+        "ORDER BY severity = 'major' DESC, deadline LIMIT 1",
     )
     window.open_record("finding", finding)
     dialog = window.findings.finding_dialog
@@ -123,7 +124,9 @@ def main() -> None:
     window.show_page(window.page_index("enterprises"))
     from ui.dialogs.hazard_source import HazardSourceDialog
 
-    source = _first(database, "SELECT id FROM major_hazard_source WHERE deleted = 0 AND level IS NOT NULL ORDER BY level LIMIT 1")
+    source = _first(
+        database, "SELECT id FROM major_hazard_source WHERE deleted = 0 AND level IS NOT NULL ORDER BY level LIMIT 1"
+    )
     with ctx.db.session() as session:
         from hazdesk.store.models import MajorHazardSource
 

@@ -12,5 +12,5 @@ HAZDESK_TEST_PG_URL=$(bash packaging/pg-test-server.sh start "$pgdir")
 export HAZDESK_TEST_PG_URL
 export QT_QPA_PLATFORM=offscreen
 
-.venv/bin/ruff check hazdesk ui db tests
+.venv/bin/ruff check hazdesk ui db tests packaging
 .venv/bin/python -m pytest "$@"

@@ -7,7 +7,6 @@ there or none of it, and importing again works.
 from __future__ import annotations
 
 import datetime as dt
-from contextlib import closing
 import os
 import random
 import shutil
@@ -17,6 +16,7 @@ import subprocess
 import sys
 import time
 import uuid
+from contextlib import closing
 from pathlib import Path
 
 import pytest
