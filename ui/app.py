@@ -1,32 +1,39 @@
 """Starting the desktop: language, a CJK font, the database (first run builds it), the main window.
 
 ``run()`` is what ``hazdesk`` with no sub-command calls. GUI thread only.
+
+When the database exists, the window's shell is shown first and the database is opened right after
+its first paint: opening imports SQLAlchemy and the models (~0.3 s) and building the pages queries
+the data, and the inspector should see the program respond before that. This module therefore
+imports the store only inside functions; a test keeps it that way.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 import logging
+import os
 import sys
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEventLoop, QSettings
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QSettings, QTimer
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from hazdesk.errors import HazdeskError
 from hazdesk.paths import data_dir, default_database_path, resource_path
-from hazdesk.store.database import Database, open_database
-from hazdesk.store.models import Inspector
-from hazdesk.store.reference_data import install_reference_data
-from ui.context import AppContext
-from ui.dialogs.first_run import FirstRunAnswers, FirstRunDialog
 from ui.i18n import set_language, tr
 from ui.jobs import run_job
+
+if TYPE_CHECKING:
+    from hazdesk.store.database import Database
+    from ui.context import AppContext
+    from ui.dialogs.first_run import FirstRunAnswers
+    from ui.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +87,9 @@ def wait_for(parent: QWidget | None, label: str, work: Callable[..., Any]) -> An
 
 
 def _create_database(answers: FirstRunAnswers, progress: Callable, cancelled: Callable[[], bool]) -> None:
+    from hazdesk.store.database import open_database
+    from hazdesk.store.reference_data import install_reference_data
+
     path = answers.database_path
     if answers.with_demo:
         from hazdesk.demo import build_demo  # the demo generator is only needed on this path
@@ -100,6 +110,8 @@ def _create_database(answers: FirstRunAnswers, progress: Callable, cancelled: Ca
 
 
 def _save_people(db: Database, answers: FirstRunAnswers) -> uuid.UUID:
+    from hazdesk.store.models import Inspector
+
     if answers.existing_inspector is not None:
         return answers.existing_inspector
     assert answers.me is not None
@@ -118,6 +130,7 @@ def _ensure_sync_identity(ctx: AppContext) -> None:
     """Make this laptop's signing key at first run (under the data folder); an office user's
     database takes the office's sync role. A locked key (passphrase not given) does not stop the
     program: the sync page says what is wrong."""
+    from hazdesk.store.models import Inspector
     from hazdesk.sync.keys import ensure_identity, set_sync_role, sync_role
     from ui.views.sync_support import passphrase
 
@@ -132,9 +145,18 @@ def _ensure_sync_identity(ctx: AppContext) -> None:
         log.warning("sync keys not available: %s", exc)
 
 
-def prepare(target: str | None, settings: QSettings) -> AppContext | None:
-    """Open (or, on first run, create) the database and make sure an inspector is chosen."""
-    target = target or str(settings.value("data/database", "") or default_database_path())
+def prepare(target: str | None, settings: QSettings, *, identity: bool = True) -> AppContext | None:
+    """Open (or, on first run, create) the database and make sure an inspector is chosen.
+
+    ``identity=False`` leaves making or loading this laptop's sync keys to the caller (the start-up
+    does it after the window is ready); a first run always makes them here."""
+    from hazdesk.store.database import open_database
+    from hazdesk.store.models import Inspector
+    from hazdesk.store.reference_data import install_reference_data
+    from ui.context import AppContext
+    from ui.dialogs.first_run import FirstRunDialog
+
+    target = database_target(target, settings)
     is_file = "://" not in target
     if is_file and not Path(target).exists():
         dialog = FirstRunDialog(Path(target), needs_database=True)
@@ -166,8 +188,14 @@ def prepare(target: str | None, settings: QSettings) -> AppContext | None:
                 db.close()
                 return None
             ctx.set_inspector(_save_people(db, dialog.answers))
-    _ensure_sync_identity(ctx)
+    if identity:
+        _ensure_sync_identity(ctx)
     return ctx
+
+
+def database_target(target: str | None, settings: QSettings) -> str:
+    """The database to open: the one asked for, else the last one used, else the default file."""
+    return target or str(settings.value("data/database", "") or default_database_path())
 
 
 def settings_for(directory: Path) -> QSettings:
@@ -183,23 +211,83 @@ def run(db: str | None = None, lang: str | None = None, argv: list[str] | None =
     settings = settings_for(data_dir())
     set_language(lang or str(settings.value("ui/language", "zh")))
     ensure_cjk_font(app)
+    target = database_target(db, settings)
+    from ui.main_window import MainWindow
+
+    if "://" not in target and not Path(target).exists():
+        # First run: the dialog comes before any window; the window then opens complete.
+        ctx = _prepare_or_explain(target, settings)
+        if ctx is None or ctx is False:
+            return 1 if ctx is False else 0
+        window = MainWindow(ctx)
+        window.show()
+        _settle()
+    else:
+        window = MainWindow(settings=settings)
+        _PaintWatch(window, lambda: _open_into(window, target, settings))
+        window.show()
+    code = app.exec()
+    if window.attached:
+        window.context.db.close()
+    return int(code)
+
+
+def _prepare_or_explain(target: str, settings: QSettings, *, identity: bool = True) -> AppContext | bool | None:
+    """prepare(), with a user error shown in a message box (then False)."""
     try:
-        ctx = prepare(db, settings)
+        return prepare(target, settings, identity=identity)
     except HazdeskError as exc:
         QMessageBox.critical(None, tr("无法打开数据库"), str(exc))
-        return 1
-    if ctx is None:
-        return 0
-    from ui.main_window import MainWindow  # pages import the item models; only needed from here on
+        return False
 
-    window = MainWindow(ctx)
-    window.show()
+
+def _open_into(window: MainWindow, target: str, settings: QSettings) -> None:
+    ctx = _prepare_or_explain(target, settings, identity=False)
+    if ctx is None or ctx is False:
+        window.hide()
+        QApplication.instance().exit(1 if ctx is False else 0)
+        return
+    window.attach(ctx)
+    window.update()
+    _settle()
+    # The keys (and the crypto modules) matter to the 同步 page only: loaded once the window is up.
+    QTimer.singleShot(0, lambda: _ensure_sync_identity(ctx))
+
+
+def _settle() -> None:
     # Everything loaded so far lives as long as the program: move it out of the garbage collector's
     # sight so full collections (which otherwise land on a keystroke now and then) stay short.
     gc.collect()
     gc.freeze()
-    started = dt.datetime.now()
-    log.info("main window shown at %s", started.isoformat(timespec="milliseconds"))
-    code = app.exec()
-    ctx.db.close()
-    return int(code)
+    log.info("main window ready")
+
+
+class _PaintWatch(QObject):
+    """Calls ``after_first_paint`` once the shell has been painted (so the user sees the window
+    before the database is opened), and watches the paint after that.
+
+    With HAZDESK_STARTUP_PROBE=1 (the start-up benchmark) it prints the wall clock of the shell's
+    first paint and of the first paint with the pages filled in, then closes the window."""
+
+    def __init__(self, window: MainWindow, after_first_paint: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._window = window
+        self._after_first_paint: Callable[[], None] | None = after_first_paint
+        self._probe = bool(os.environ.get("HAZDESK_STARTUP_PROBE"))
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() != QEvent.Type.Paint:
+            return False
+        if self._after_first_paint is not None:
+            if self._probe:
+                print(f"shell {time.time()!r}", flush=True)
+            QTimer.singleShot(0, self._after_first_paint)
+            self._after_first_paint = None
+            if not self._probe:
+                self._window.removeEventFilter(self)
+        elif self._window.attached:
+            print(f"ready {time.time()!r}", flush=True)
+            self._window.removeEventFilter(self)
+            QTimer.singleShot(0, self._window.close)
+        return False

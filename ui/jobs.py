@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
@@ -46,7 +46,11 @@ class _Runnable(QRunnable):
 
 
 class Job(QObject):
-    """A running job; keep a reference (``run_job`` keeps one on the parent until it ends)."""
+    """A running job. It keeps itself alive until it ends: a job without a parent widget (the first
+    run's database build) would otherwise be collected with its slots at once, and the caller
+    waiting for it would wait forever."""
+
+    _running_jobs: ClassVar[set[Job]] = set()
 
     def __init__(
         self,
@@ -72,6 +76,7 @@ class Job(QObject):
         if show_progress:
             QTimer.singleShot(SHOW_AFTER_MS, self._show_dialog)
         self._running = True
+        Job._running_jobs.add(self)
         QThreadPool.globalInstance().start(_Runnable(work, self.signals, self.cancel_event))
 
     @property
@@ -103,6 +108,7 @@ class Job(QObject):
 
     def _close(self) -> None:
         self._running = False
+        Job._running_jobs.discard(self)
         if self._dialog is not None:
             self._dialog.reset()
             self._dialog.deleteLater()

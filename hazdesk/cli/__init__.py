@@ -18,24 +18,44 @@ from hazdesk.errors import HazdeskError
 _COMMAND_MODULES = ("db", "demo", "uscc", "mhs", "search", "document", "sync", "office")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    import importlib
-
+def _base_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hazdesk",
         description="危险化学品安全执法桌面系统 hazdesk — 不带子命令时启动桌面程序。",
     )
     parser.add_argument("--db", help="数据库路径或 URL（桌面程序使用）")
     parser.add_argument("--lang", choices=("zh", "en"), help="界面语言（默认简体中文）")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    import importlib
+
+    parser = _base_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in _COMMAND_MODULES:
         importlib.import_module(f"hazdesk.cli.{name}").register(sub)
     return parser
 
 
+def desktop_arguments(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The options when ``argv`` starts the desktop (no sub-command), else None.
+
+    Building the whole parser imports every sub-command module and with them the store; the desktop
+    shows its window before that, so it is parsed on its own."""
+    if any(arg in ("-h", "--help") for arg in argv):
+        return None
+    args, rest = _base_parser().parse_known_args(list(argv))
+    return None if rest else args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    desktop = desktop_arguments(arguments)
+    if desktop is not None:
+        return _start_desktop(desktop)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     handler = getattr(args, "handler", None)
     try:
         if handler is None:

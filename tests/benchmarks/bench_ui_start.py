@@ -1,9 +1,11 @@
 """Start-up figure (issue 3): from launching the process to a painted main window on the district demo
 database, beside a bare PySide6 window measured the same way in the same run.
 
-Each sample is a fresh process (offscreen platform); the parent takes the wall clock before spawning
-and the child reports the wall clock at the first paint event of its main window, so interpreter
-start-up and every import count, as they do for a user.
+Each sample is a fresh process (offscreen platform) started exactly as a user starts the program,
+``python -m hazdesk --db FILE``; the parent takes the wall clock before spawning and the child, with
+HAZDESK_STARTUP_PROBE=1, prints the wall clock at the first paint of the main window (its shell:
+navigation, menu, status bar) and at the first paint with the database open and the 今日 page
+filled, then closes. Interpreter start-up and every import count, as they do for a user.
 
 Run alone: ``.venv/bin/python -m tests.benchmarks.bench_ui_start``.
 """
@@ -27,7 +29,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 class _FirstPaint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint:
-            print(repr(time.time()), flush=True)
+            print("bare", repr(time.time()), flush=True)
             QTimer.singleShot(0, QApplication.instance().quit)
         return False
 """
@@ -39,27 +41,20 @@ _BARE = (
     "probe = _FirstPaint(); window.installEventFilter(probe); window.show(); app.exec()\n"
 )
 
-_HAZDESK = (
-    "import sys, time\n"
-    "from PySide6.QtWidgets import QApplication\n"
-    + _PAINT_PROBE
-    + "from ui.app import ensure_cjk_font, prepare, settings_for\n"
-    "from pathlib import Path\n"
-    "app = QApplication([])\n"
-    "ensure_cjk_font(app)\n"
-    "ctx = prepare(sys.argv[1], settings_for(Path(sys.argv[2])))\n"
-    "from ui.main_window import MainWindow\n"
-    "window = MainWindow(ctx)\n"
-    "probe = _FirstPaint(); window.installEventFilter(probe); window.show(); app.exec()\n"
-)
 
 
-def _sample(code: str, *args: str) -> float:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+def _sample(code: str | None, *args: str, env: dict[str, str] | None = None) -> dict[str, float]:
+    """Milliseconds from spawning to each time stamp the child prints (``label epoch`` lines)."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    command = [sys.executable, "-c", code] if code else [sys.executable, "-m", "hazdesk", *args]
     started = time.time()
-    out = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True)
-    painted = float(out.stdout.strip().splitlines()[-1])
-    return (painted - started) * 1000
+    out = subprocess.run(command, capture_output=True, text=True, env=env, check=True, timeout=120)
+    stamps: dict[str, float] = {}
+    for line in out.stdout.splitlines():
+        label, _, value = line.partition(" ")
+        if label in ("bare", "shell", "ready") and label not in stamps:
+            stamps[label] = (float(value) - started) * 1000
+    return stamps
 
 
 def district_database(workdir: Path) -> Path:
@@ -83,20 +78,34 @@ def run() -> list[dict]:
     database = district_database(workdir)
     settings_dir = workdir / "settings"
     _settings_with_profile(database, settings_dir)
-    _sample(_HAZDESK, str(database), str(settings_dir))  # warm the OS file cache once
-    bare = [_sample(_BARE) for _ in range(REPEATS)]
-    ours = [_sample(_HAZDESK, str(database), str(settings_dir)) for _ in range(REPEATS)]
-    bare_median, ours_median = statistics.median(bare), statistics.median(ours)
-    ratio = ours_median / bare_median
+    env = {"HAZDESK_STARTUP_PROBE": "1", "HAZDESK_DATA_DIR": str(settings_dir)}
+    hazdesk = ("--db", str(database))
+    _sample(None, *hazdesk, env=env)  # warm the OS file cache once
+    bare = [_sample(_BARE)["bare"] for _ in range(REPEATS)]
+    ours = [_sample(None, *hazdesk, env=env) for _ in range(REPEATS)]
+    bare_median = statistics.median(bare)
+    shell = [sample["shell"] for sample in ours]
+    ready = [sample["ready"] for sample in ours]
+    shell_median, ready_median = statistics.median(shell), statistics.median(ready)
+    ratio = shell_median / bare_median
+    baseline = f"裸 PySide6 窗口（同一轮）：中位 {bare_median:.0f} ms"
     return [
         {
-            "name": "启动到主窗口绘制完成（区县演示库，新进程）",
-            "median_ms": ours_median,
-            "p95_ms": max(ours),
-            "target": "中位 ≤ 1.5 s 且 ≤ 2.5× 裸窗口",
-            "ok": ours_median <= 1500 and ratio <= 2.5,
-            "baseline": f"裸 PySide6 窗口：中位 {bare_median:.0f} ms；比值 {ratio:.2f}×",
-        }
+            "name": "启动到主窗口绘制（窗口框架：导航、菜单、状态栏；区县演示库，新进程）",
+            "median_ms": shell_median,
+            "p95_ms": max(shell),
+            "target": "≤ 2.5× 裸窗口",
+            "ok": ratio <= 2.5,
+            "baseline": f"{baseline}；比值 {ratio:.2f}×",
+        },
+        {
+            "name": "启动到数据库打开、今日页面内容绘制完成（同一进程）",
+            "median_ms": ready_median,
+            "p95_ms": max(ready),
+            "target": "中位 ≤ 1.5 s",
+            "ok": ready_median <= 1500,
+            "baseline": f"{baseline}；比值 {ready_median / bare_median:.2f}×",
+        },
     ]
 
 

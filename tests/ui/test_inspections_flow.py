@@ -210,6 +210,8 @@ def test_a_draft_survives_the_page_and_continues(qtbot, setup, yes) -> None:
 
     again = InspectionsPage(ctx)
     qtbot.addWidget(again)
+    assert again.model.rowCount() == 0  # the list loads when the page is first shown
+    again.show()
     assert again.model.rowCount() == 1
     assert again.model.data(again.model.index(0, 6)) == "草稿"
     again.open_record(inspection_id)

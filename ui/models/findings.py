@@ -14,6 +14,7 @@ is dropped. ``reload(block=True)`` runs it inline (tests, benchmarks). Everythin
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import uuid
 from collections import OrderedDict
@@ -177,7 +178,9 @@ class _IdQuery(QRunnable):
             result: object = self._work()
         except Exception as exc:  # handed to the GUI thread, which reports it
             result = exc
-        self._signals.done.emit(self._generation, result)
+        # The model may have gone away (window closed, program ending) while the query ran.
+        with contextlib.suppress(RuntimeError):
+            self._signals.done.emit(self._generation, result)
 
 
 class FindingTableModel(QAbstractTableModel):

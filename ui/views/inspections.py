@@ -134,7 +134,7 @@ class InspectionsPage(QWidget):
         self.date_from.dateChanged.connect(self.reload)
         self.date_to.dateChanged.connect(self.reload)
         ctx.changed.connect(self._changed)
-        self.reload()
+        self._stale = True  # loaded when first shown: the 今日 page comes first at start-up
 
     # --- the list ------------------------------------------------------------------------------
     def filters(self) -> InspectionFilters:
