@@ -3,9 +3,13 @@
 For every finding the enterprise reports the rectification (mostly in time, some late, some never), an
 inspector comes back, and the re-inspection passes or fails; a failure either sets a new deadline on
 the spot (back to 待整改, as :func:`hazdesk.services.findings.reinspect` does) or leaves the finding
-复查不合格 until the deadline is set later — or for good, when the case went on to a penalty. Whatever
-has not happened by "today" has not happened yet, which is what leaves findings pending, overdue,
-due soon, rectified awaiting re-inspection or failed. Every move is one
+复查不合格 until the deadline is set later — weeks or months later when the case went on to a penalty.
+A few findings slip through and are re-inspected only when the overdue list catches them, weeks or
+months past the deadline. Nothing owed stays unattended for a year past its deadline, as in a district
+that works its overdue list: old findings are closed, and what is still open was found in recent months.
+
+Whatever has not happened by "today" has not happened yet, which is what leaves findings pending,
+overdue, due soon, rectified awaiting re-inspection or failed. Every move is one
 :func:`hazdesk.domain.lifecycle.transition` allows.
 """
 
@@ -56,8 +60,15 @@ REINSPECTION_COLUMNS = (
 _DAYS = {"general": Weighted([(0, 10), (7, 25), (15, 40), (30, 25)]), "major": Weighted([(0, 35), (15, 20), (30, 45)])}
 _NEW_DAYS = Weighted([(7, 30), (15, 40), (30, 30)])
 DETAIL_SHARE = 0.4  # findings where the inspector added what was seen on site
-LOST_SHARE = 0.05  # findings never re-inspected: what the overdue and 待复查 lists exist to catch
-PENALTY_SHARE = 0.25  # failed re-inspections referred for a penalty: they stay 复查不合格
+LOST_SHARE = 0.05  # findings nobody came back for in time: what the overdue and 待复查 lists exist to catch
+ON_THE_SPOT = 0.7  # failed re-inspections that set the new deadline there and then (back to 待整改)
+PENALTY_SHARE = 0.4  # the others referred for a penalty: 复查不合格 until the case is decided
+# Days past the deadline until a slipped finding is re-inspected, and from a failed re-inspection referred
+# for a penalty until the case is decided and the new deadline set (90 days by law, extensions happen):
+# mostly weeks to a few months, rarely most of a year.
+_LATE = Weighted([((7, 30), 30), ((31, 60), 27), ((61, 120), 28), ((121, 240), 12), ((241, 330), 3)])
+_PENALTY_DAYS = Weighted([((20, 60), 30), ((61, 120), 45), ((121, 240), 20), ((241, 330), 5)])
+LATEST = 360  # days past its deadline by which anything still owed is acted on (re-inspected, re-ordered)
 
 
 @dataclass
@@ -189,13 +200,11 @@ def simulate(rng: DemoRandom, found: dt.date, days: int, major: bool, today: dt.
     start = found
     out = Outcome("pending", deadline, None, None, [], [])
     for round_ in range(4):
-        if round_ == 0 and rng.chance(LOST_SHARE):  # the backlog: nobody has been back to check yet
+        if round_ == 0 and rng.chance(LOST_SHARE):  # slipped through: back only when the overdue list says so
             report = found + dt.timedelta(days=rng.randint(1, max(1, days))) if rng.chance(0.4) else None
-            if report is not None and report <= today:
-                out.moved("rectified", report)
-            return out
-        if days == 0 and round_ == 0 and rng.chance(0.6):
-            report: dt.date | None = found  # put right while the inspectors were still there
+            visit = _working_day(_act_by(deadline, deadline + dt.timedelta(days=_days(rng, _LATE))))
+        elif days == 0 and round_ == 0 and rng.chance(0.6):
+            report = found  # put right while the inspectors were still there
             visit = found
         else:
             report, visit = _report_and_visit(rng, start, deadline)
@@ -212,20 +221,37 @@ def simulate(rng: DemoRandom, found: dt.date, days: int, major: bool, today: dt.
             out.moved("closed", visit)
             return out
         out.moved("failed", visit)
-        if rng.chance(0.7):  # new deadline set on the spot: back to 待整改
+        if rng.chance(ON_THE_SPOT):  # new deadline set on the spot: back to 待整改
             new_deadline = max(visit, deadline) + dt.timedelta(days=30 if major else rng.pick(_NEW_DAYS))
             out.events.append((visit, "fail", new_deadline))
             out.moved("pending", visit, new_deadline)
             start, deadline = visit, new_deadline
             continue
         out.events.append((visit, "fail", None))
-        set_on = visit + dt.timedelta(days=rng.randint(1, 20))
-        if rng.chance(PENALTY_SHARE) or set_on > today:  # referred for a penalty, or the new order is not out yet
+        # The new order follows within days, or once the penalty case is decided.
+        wait = _days(rng, _PENALTY_DAYS) if rng.chance(PENALTY_SHARE) else rng.randint(1, 20)
+        set_on = max(visit + dt.timedelta(days=1), _act_by(deadline, visit + dt.timedelta(days=wait)))
+        if set_on > today:
             return out
         deadline = max(set_on, deadline) + dt.timedelta(days=30 if major else rng.pick(_NEW_DAYS))
         out.moved("pending", set_on, deadline)
         start = set_on
     return out  # not reached: the fourth re-inspection always passes
+
+
+def _days(rng: DemoRandom, spans: Weighted[tuple[int, int]]) -> int:
+    low, high = rng.pick(spans)
+    return rng.randint(low, high)
+
+
+def _act_by(deadline: dt.date, day: dt.date) -> dt.date:
+    """``day``, or the last day by which what is owed since ``deadline`` gets attention, if that is earlier."""
+    return min(day, deadline + dt.timedelta(days=LATEST))
+
+
+def _working_day(day: dt.date) -> dt.date:
+    """Saturday and Sunday → the Monday after."""
+    return day + dt.timedelta(days=7 - day.weekday()) if day.weekday() >= 5 else day
 
 
 def _report_and_visit(rng: DemoRandom, start: dt.date, deadline: dt.date) -> tuple[dt.date | None, dt.date]:
@@ -244,4 +270,4 @@ def _report_and_visit(rng: DemoRandom, start: dt.date, deadline: dt.date) -> tup
         visit = report + dt.timedelta(days=rng.randint(1, 10))
     else:
         visit = max(report, deadline) + dt.timedelta(days=rng.randint(0, 7))
-    return report, visit + dt.timedelta(days=max(0, 7 - visit.weekday()) if visit.weekday() >= 5 else 0)
+    return report, _working_day(visit)

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-HEAD_REVISION = "0004"  # the newest file in db/versions; bump it with every new revision
+HEAD_REVISION = "0005"  # the newest file in db/versions; bump it with every new revision
 
 
 def _config(connection: Connection | None = None) -> Config:

@@ -28,6 +28,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -104,6 +105,12 @@ class Inspector(Synced, Base):
 
 
 # --- 一企一档 ---------------------------------------------------------------------------------
+# Names with a character other than a CJK ideograph, a digit or a bracket (Latin letters, full-width
+# letters, symbols…) match this GLOB pattern: the condition of ix_enterprise_search_mixed. The query in
+# hazdesk.store.search repeats it literally, which is how SQLite knows it may use that partial index.
+MIXED_SCRIPT_PATTERN = "*[^0-9()（）一-鿿]*"
+
+
 class Enterprise(Synced, Base):
     """一企一档: one enterprise's file.
 
@@ -133,6 +140,20 @@ class Enterprise(Synced, Base):
             "uscc",
             "district_code",
             "id",
+        ).ddl_if(dialect="sqlite"),
+        # The few enterprises whose names are not all Chinese: the only ones whose full pinyin a query of
+        # initials like "hlhg" can match (see hazdesk.store.search). SQLite only, like the index above.
+        Index(
+            "ix_enterprise_search_mixed",
+            "deleted",
+            "name",
+            "address",
+            "name_pinyin",
+            "name_initials",
+            "uscc",
+            "district_code",
+            "id",
+            sqlite_where=text(f"name GLOB '{MIXED_SCRIPT_PATTERN}'"),
         ).ddl_if(dialect="sqlite"),
     )
 

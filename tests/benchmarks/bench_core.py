@@ -7,7 +7,8 @@
 * opening the database with the migration check ≤ 300 ms — baseline: ``sqlite3.connect`` + one query;
   measured in fresh processes (imports included: that is what a user waits for) and warm in-process.
 
-Run alone: ``.venv/bin/python -m tests.benchmarks.bench_core [--scale district|city]``.
+Run alone: ``.venv/bin/python -m tests.benchmarks.bench_core [--scale district|city] [--db PATH]``
+(``--db``: measure an existing demo database, e.g. the one a previous run printed, without building).
 """
 
 from __future__ import annotations
@@ -219,7 +220,10 @@ def open_time(path: Path, repeats: int = 7) -> list[dict]:
     ]
 
 
-def run(scale: str = "city", workdir: Path | None = None) -> tuple[list[dict], Path]:
+def run(scale: str = "city", workdir: Path | None = None, database: Path | None = None) -> tuple[list[dict], Path]:
+    """Build the demo of ``scale`` and measure it, or measure an existing ``database`` (built with TODAY)."""
+    if database is not None:
+        return queries(database), database
     workdir = workdir or Path(tempfile.mkdtemp(prefix="hazdesk-bench-"))
     path = workdir / f"demo-{scale}.sqlite"
     seconds = build(scale, path)
@@ -244,18 +248,23 @@ def run(scale: str = "city", workdir: Path | None = None) -> tuple[list[dict], P
             "baseline": "",
         },
     ]
-    rows += search(path)
-    rows.append(overdue(path))
-    rows += open_time(path)
-    return rows, path
+    return rows + queries(path), path
+
+
+def queries(path: Path) -> list[dict]:
+    """The figures measured on a built database: search, the overdue list, opening it."""
+    return [*search(path), overdue(path), *open_time(path)]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", default="city", choices=("district", "city"))
+    parser.add_argument(
+        "--db", type=Path, help="measure this existing demo database (built for 2026-11-22) instead of building one"
+    )
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    rows, path = run(args.scale)
+    rows, path = run(args.scale, database=args.db)
     from tests.benchmarks.report import markdown_table
 
     print(markdown_table(rows))

@@ -222,6 +222,68 @@ def test_stored_findings_agree_with_their_reinspections(tiny: Path) -> None:
     assert reopened >= 1, "some findings went back to 待整改 after a failed re-inspection"
 
 
+def _age_and_status(path: Path, today: dt.date) -> dict[str, float]:
+    """Checks every finding's dates are in order; returns figures on how status depends on age."""
+    last_check: dict[str, str] = {}
+    for finding_id, on in _rows(path, "SELECT finding_id, max(reinspected_on) FROM reinspection GROUP BY finding_id"):
+        last_check[finding_id] = on
+    first_check = dict(_rows(path, "SELECT finding_id, min(reinspected_on) FROM reinspection GROUP BY finding_id"))
+    overdue, old, old_open = [], 0, 0
+    for finding_id, status, found_on, deadline, rectified_on, closed_on in _rows(
+        path, "SELECT id, status, found_on, deadline, rectified_on, closed_on FROM finding"
+    ):
+        # found_on <= rectified <= re-inspected (closed), deadline >= found_on, nothing after today
+        assert found_on <= deadline
+        assert found_on <= first_check.get(finding_id, found_on)
+        assert last_check.get(finding_id, found_on) <= today.isoformat()
+        if rectified_on is not None:
+            assert found_on <= rectified_on <= today.isoformat()
+            if status == "rectified":  # reported after the last re-inspection that sent it back
+                assert last_check.get(finding_id, found_on) <= rectified_on
+        if status == "closed":
+            assert closed_on == last_check[finding_id] and (rectified_on or found_on) <= closed_on
+        if status in ("pending", "failed") and deadline < today.isoformat():
+            overdue.append((today - dt.date.fromisoformat(deadline)).days)
+        if (today - dt.date.fromisoformat(found_on)).days > 365:
+            old += 1
+            old_open += status != "closed"
+    return {
+        "overdue": len(overdue),
+        "max_overdue_days": max(overdue, default=0),
+        "overdue_within_120_days": sum(days <= 120 for days in overdue) / max(1, len(overdue)),
+        "old_open_share": old_open / max(1, old),
+    }
+
+
+def test_old_findings_are_closed_and_overdue_ones_recent(tiny: Path) -> None:
+    figures = _age_and_status(tiny, TODAY)
+    assert figures["overdue"] > 0
+    assert figures["max_overdue_days"] <= 365
+    assert figures["old_open_share"] < 0.02
+
+
+def test_simulated_status_depends_on_age() -> None:
+    """Over three years of findings: the old ones are closed, overdue means weeks or months, never years."""
+    rng = stream(SEED, "test-age")
+    overdue, old, old_open, recent_open = [], 0, 0, 0
+    for _ in range(20_000):
+        found = TODAY - dt.timedelta(days=int(3 * 365 * rng.random()))
+        outcome = simulate(rng, found, rng.choice((0, 7, 15, 30)), rng.chance(0.2), TODAY)
+        age = (TODAY - found).days
+        if outcome.status in ("pending", "failed") and outcome.deadline < TODAY:
+            overdue.append((TODAY - outcome.deadline).days)
+        if age > 365:
+            old += 1
+            old_open += outcome.status != "closed"
+        elif age <= 90:
+            recent_open += outcome.status != "closed"
+    assert max(overdue) <= 365
+    assert sum(days <= 120 for days in overdue) >= 0.75 * len(overdue)  # mostly weeks to a few months late
+    assert sum(days > 120 for days in overdue) >= 1  # and a few long ones
+    assert old_open < 0.02 * old
+    assert recent_open > 10 * old_open  # what is open was found in the last months
+
+
 def test_hazard_sources_are_graded_as_gb18218_grades_them(tiny: Path) -> None:
     sources = _rows(
         tiny, "SELECT id, unit_kind, people_within_500m, s_value, r_value, alpha, level FROM major_hazard_source"
@@ -341,3 +403,11 @@ def test_district_scale(tmp_path: Path) -> None:
     assert report.counts["inspection"] == 10_000
     assert 45_000 <= report.counts["finding"] <= 55_000
     assert _rows(report.path, "PRAGMA foreign_key_check") == []
+    assert {status for (status,) in _rows(report.path, "SELECT DISTINCT status FROM finding")} == {
+        s.value for s in FindingStatus
+    }
+    figures = _age_and_status(report.path, TODAY)
+    assert figures["overdue"] >= 100
+    assert figures["max_overdue_days"] <= 365
+    assert figures["overdue_within_120_days"] >= 0.8
+    assert figures["old_open_share"] < 0.02
