@@ -31,9 +31,20 @@ from hazdesk.store.database import Database
 from hazdesk.store.models import DEVICE_ROLES, Device, LocalSetting
 from hazdesk.sync.errors import KeyFileError
 
+
+class PassphraseError(KeyFileError):
+    """The private keys are passphrase-protected and the passphrase was not given (``missing``) or is
+    wrong. The desktop asks for it again; the CLI names ``HAZDESK_KEY_PASSPHRASE``."""
+
+    def __init__(self, message: str, *, missing: bool) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
 PUBLIC_KEY_FORMAT = "hazdesk-public-key"
 PUBLIC_KEY_VERSION = 1
 ROLE_SETTING = "sync_role"
+ENCRYPTED_PEM = b"-----BEGIN ENCRYPTED PRIVATE KEY-----"
 _RAW = serialization.Encoding.Raw, serialization.PublicFormat.Raw
 
 
@@ -133,9 +144,9 @@ def _key_paths(data_root: Path, device_id: uuid.UUID) -> tuple[Path, Path]:
     return base / f"{device_id}.signing.pem", base / f"{device_id}.encryption.pem"
 
 
-def _write_private(path: Path, pem: bytes) -> None:
-    # Created 0600 from the start (never world-readable for an instant), written to a temporary name
-    # and renamed, so a crash never leaves a half-written key that would lock the laptop out.
+def _stage_private(path: Path, pem: bytes) -> Path:
+    """Write ``pem`` to a temporary file next to ``path`` (mode 0600 from the start, never world-readable
+    for an instant, flushed to disk); the caller renames it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if os.name == "posix":
         os.chmod(path.parent, 0o700)
@@ -147,9 +158,31 @@ def _write_private(path: Path, pem: bytes) -> None:
             handle.write(pem)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
+        raise
+    return Path(temp)
+
+
+def _sync_dir(directory: Path) -> None:
+    """Make the renames in ``directory`` durable (POSIX; elsewhere the rename itself is enough)."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_private(path: Path, pem: bytes) -> None:
+    # Written to a temporary name and renamed, so a crash never leaves a half-written key that would
+    # lock the laptop out.
+    temp = _stage_private(path, pem)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
         raise
 
 
@@ -157,6 +190,10 @@ def _encryption(passphrase: bytes | None) -> serialization.KeySerializationEncry
     if passphrase:
         return serialization.BestAvailableEncryption(passphrase)
     return serialization.NoEncryption()
+
+
+def _is_protected(data: bytes) -> bool:
+    return ENCRYPTED_PEM in data
 
 
 def _load_private(path: Path, passphrase: bytes | None) -> Any:
@@ -169,8 +206,12 @@ def _load_private(path: Path, passphrase: bytes | None) -> Any:
     except TypeError as exc:
         if passphrase:
             raise KeyFileError(f"私钥文件 {path} 未加密，却提供了口令") from exc
-        raise KeyFileError(f"私钥文件 {path} 受口令保护：请设置 HAZDESK_KEY_PASSPHRASE") from exc
+        raise PassphraseError(
+            f"私钥文件 {path} 受口令保护：请输入口令（或设置 HAZDESK_KEY_PASSPHRASE）", missing=True
+        ) from exc
     except ValueError as exc:
+        if passphrase and _is_protected(data):
+            raise PassphraseError(f"私钥口令错误：无法打开私钥文件 {path}（或文件已损坏）", missing=False) from exc
         raise KeyFileError(f"无法读取私钥文件 {path}：口令错误或文件已损坏") from exc
 
 
@@ -202,6 +243,68 @@ def load_keys(data_root: Path, device_id: uuid.UUID, passphrase: bytes | None = 
     if not signing_path.exists() or not encryption_path.exists():
         raise KeyFileError(f"本机（{device_id}）在 {key_dir(data_root)} 中没有私钥，无法解密发给本机的数据包")
     return load_or_create_keys(data_root, device_id, passphrase)
+
+
+def has_keys(data_root: Path, device_id: uuid.UUID) -> bool:
+    """Whether this device's private keys have been made (both files exist)."""
+    return all(path.exists() for path in _key_paths(data_root, device_id))
+
+
+def keys_protected(data_root: Path, device_id: uuid.UUID) -> bool:
+    """Whether this device's private keys exist and are passphrase-protected (read from the PEM header,
+    without the passphrase)."""
+    for path in _key_paths(data_root, device_id):
+        try:
+            if _is_protected(path.read_bytes()):
+                return True
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise KeyFileError(f"无法读取私钥文件 {path}：{exc.strerror}") from exc
+    return False
+
+
+def change_passphrase(data_root: Path, device_id: uuid.UUID, old: bytes | None, new: bytes | None) -> DeviceKeys:
+    """Protect this device's existing private keys with ``new`` (``None`` or empty: no passphrase).
+
+    ``old`` opens them (``None`` for unprotected keys; a wrong one raises :class:`PassphraseError`).
+    The keys themselves do not change, so neither do the fingerprint nor the enrolment at the office.
+    Both files are written to temporary names (mode 0600) first and then renamed; a file that already
+    opens with ``new`` (a change interrupted between the two renames) is accepted, so running the same
+    change again completes it.
+    """
+    new = new or None
+    paths = _key_paths(data_root, device_id)
+    if not has_keys(data_root, device_id):
+        raise KeyFileError(f"本机（{device_id}）在 {key_dir(data_root)} 中没有私钥，无需设置口令")
+    loaded = []
+    for path in paths:
+        try:
+            loaded.append(_load_private(path, old if _is_protected(path.read_bytes()) else None))
+        except PassphraseError:
+            if new is None or old == new:
+                raise
+            try:
+                loaded.append(_load_private(path, new))
+            except PassphraseError:
+                if old is None:
+                    raise PassphraseError(f"私钥文件 {path} 受口令保护：请输入当前口令", missing=True) from None
+                raise PassphraseError(f"当前口令错误：无法打开私钥文件 {path}", missing=False) from None
+    signing, encryption = loaded
+    if not isinstance(signing, Ed25519PrivateKey) or not isinstance(encryption, X25519PrivateKey):
+        raise KeyFileError(f"{key_dir(data_root)} 中的私钥类型不对（应为 Ed25519 与 X25519）")
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, key in zip(paths, (signing, encryption), strict=True):
+            pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, _encryption(new))
+            staged.append((_stage_private(path, pem), path))
+        for temp, path in staged:
+            os.replace(temp, path)
+    finally:
+        for temp, _path in staged:
+            temp.unlink(missing_ok=True)
+    _sync_dir(key_dir(data_root))
+    return DeviceKeys(device_id, signing, encryption)
 
 
 # --- this database's identity ----------------------------------------------------------------

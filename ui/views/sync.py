@@ -1,16 +1,22 @@
 """同步 (数据同步): sync bundles between district laptops and the municipal office (市安委会办公室).
 
-The header says who this device is (role, key fingerprint) and exports its public key file. Below it a
-district laptop sees what waits to be sent, exports bundles and imports the office's receipts; the
-office imports bundles, enrols laptops, reviews quarantined and rejected bundles and the conflict
+The header says who this device is (role, key fingerprint, whether its private keys are protected by a
+passphrase) and exports its public key file. Below it a district laptop sees what waits to be sent,
+exports bundles (incremental, or everything again as a full snapshot) and imports the office's receipts;
+the office imports bundles, enrols laptops, reviews quarantined and rejected bundles and the conflict
 list, and writes receipts. Every import and export runs through ``run_job`` (progress, cancel); what
 happened is written to the result box at the bottom, errors go through ``ctx.show_error``.
+
+Passphrase-protected keys: before anything that needs the private keys, :meth:`SyncPage.unlock` asks
+for the passphrase (unless ``HAZDESK_KEY_PASSPHRASE`` or an earlier answer opens them) and keeps it in
+memory for this run only.
 
 GUI thread only; the work itself is :mod:`hazdesk.sync`.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,7 +27,9 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -33,16 +41,31 @@ from PySide6.QtWidgets import (
 from hazdesk.errors import HazdeskError
 from hazdesk.services import Changes
 from hazdesk.sync.importer import ImportResult, import_files
-from hazdesk.sync.keys import display_fingerprint, public_key_file_name, sync_role, write_public_key
+from hazdesk.sync.keys import (
+    PassphraseError,
+    display_fingerprint,
+    public_key_file_name,
+    sync_role,
+    write_public_key,
+)
 from hazdesk.sync.status import SyncStatus, sync_status
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.jobs import run_job
 from ui.views.sync_district import DistrictPanel
 from ui.views.sync_office import OfficePanel
-from ui.views.sync_support import ROLE_LABELS, adapt_progress, changes_of, describe_result, identity, passphrase
+from ui.views.sync_support import (
+    PASSPHRASE_ENV,
+    ROLE_LABELS,
+    KeyLock,
+    adapt_progress,
+    changes_of,
+    describe_result,
+    identity,
+)
 
 RECENT = 200  # bundles and refusals listed
+PASSPHRASE_TRIES = 3  # wrong answers before the page gives up and says so
 
 
 class SyncPage(QWidget):
@@ -51,6 +74,7 @@ class SyncPage(QWidget):
         self.ctx = ctx
         self._stale = False
         self.status: SyncStatus | None = None
+        self.lock = KeyLock(ctx.data_root, ctx.db.device_id)
         layout = QVBoxLayout(self)
 
         title = QLabel(tr("数据同步"))
@@ -58,7 +82,8 @@ class SyncPage(QWidget):
         layout.addWidget(title)
 
         header = QGroupBox(tr("本机"))
-        row = QHBoxLayout(header)
+        rows = QVBoxLayout(header)
+        row = QHBoxLayout()
         self.role_label = QLabel()
         self.role_label.setTextFormat(Qt.TextFormat.PlainText)
         self.fingerprint_label = QLabel()
@@ -72,6 +97,16 @@ class SyncPage(QWidget):
         row.addWidget(QLabel(tr("密钥指纹：")))
         row.addWidget(self.fingerprint_label, 1)
         row.addWidget(self.key_button)
+        rows.addLayout(row)
+        lock_row = QHBoxLayout()
+        self.lock_label = QLabel()
+        self.lock_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.lock_label.setWordWrap(True)
+        self.passphrase_button = QPushButton()
+        self.passphrase_button.clicked.connect(self.change_passphrase)
+        lock_row.addWidget(self.lock_label, 1)
+        lock_row.addWidget(self.passphrase_button)
+        rows.addLayout(lock_row)
         layout.addWidget(header)
 
         self.district = DistrictPanel(self)
@@ -109,10 +144,73 @@ class SyncPage(QWidget):
         return sync_role(self.ctx.db)
 
     def _make_identity(self) -> None:
+        """Make (or load) this device's keys and record its public key. A protected key whose
+        passphrase is not known yet is left alone: the page asks when it is needed."""
         try:
-            identity(self.ctx.db, self.ctx.data_root, self.ctx.district_code())
-        except HazdeskError as exc:  # a passphrase-protected key without the passphrase: say so, go on
+            if self.lock.ready():
+                identity(self.ctx.db, self.ctx.data_root, self.ctx.district_code(), self.lock.passphrase())
+        except HazdeskError as exc:  # a damaged or unreadable key file: say so, go on
             self.report([tr("本机密钥不可用：{error}").format(error=exc)])
+
+    def passphrase(self) -> bytes | None:
+        """What to hand to the core for this device's keys (call :meth:`unlock` first)."""
+        return self.lock.passphrase()
+
+    def unlock(self) -> bool:
+        """Make sure this device's private keys can be opened, asking for the passphrase if they are
+        protected and neither an earlier answer nor ``HAZDESK_KEY_PASSPHRASE`` opens them. False when
+        the person cancelled or gave up (then nothing should run)."""
+        try:
+            if self.lock.ready():
+                return True
+        except HazdeskError as exc:
+            self.failed(exc)
+            return False
+        label = tr("本机私钥受口令保护，请输入口令（只在本次运行期间记住，不会保存）：")
+        for attempt in range(1, PASSPHRASE_TRIES + 1):
+            text, ok = QInputDialog.getText(self, tr("私钥口令"), label, QLineEdit.EchoMode.Password)
+            if not ok:
+                self.report([tr("已取消：没有输入私钥口令，未导出也未导入")])
+                return False
+            try:
+                opened = self.lock.try_passphrase(text.encode("utf-8"))
+            except HazdeskError as exc:
+                self.failed(exc)
+                return False
+            if opened:
+                self._make_identity()
+                self.report([tr("私钥已解锁（口令只在本次运行期间记住）")])
+                self.refresh()
+                return True
+            label = tr("口令不正确（第 {n} 次，共 {max} 次），请重新输入：").format(n=attempt, max=PASSPHRASE_TRIES)
+        error = PassphraseError(
+            tr(
+                "私钥口令不正确（连续 {n} 次）。未导出也未导入。"
+                "请确认口令后重试；忘记口令只能重新生成密钥，并请市局重新登记本机。"
+            ).format(n=PASSPHRASE_TRIES),
+            missing=False,
+        )
+        self.report([tr("未完成：{error}").format(error=error)])
+        self.ctx.show_error(self, error)
+        return False
+
+    def change_passphrase(self) -> None:
+        """Set, change or remove the passphrase on this device's private keys."""
+        from ui.dialogs.key_passphrase import PassphraseDialog
+
+        if not self.lock.exists:
+            self._make_identity()
+            if not self.lock.exists:
+                return
+        dialog = PassphraseDialog(self.ctx, self.lock, self)
+        if dialog.exec() != PassphraseDialog.DialogCode.Accepted:
+            return
+        self.lock.remember(dialog.new_passphrase)
+        lines = [tr("私钥口令已设置（本次运行期间已解锁）") if dialog.new_passphrase else tr("私钥口令保护已取消")]
+        if os.environ.get(PASSPHRASE_ENV):
+            lines.append("    " + tr("命令行使用的环境变量 HAZDESK_KEY_PASSPHRASE 仍是旧口令，请一并更新"))
+        self.report(lines)
+        self.refresh()
 
     def refresh(self) -> None:
         self._stale = False
@@ -130,12 +228,31 @@ class SyncPage(QWidget):
             if role == "office"
             else tr("写出本机公钥文件，交市局登记本机")
         )
+        self._show_lock()
         if role == "office":
             self.panels.setCurrentWidget(self.office)
             self.office.refresh(status)
         else:
             self.panels.setCurrentWidget(self.district)
             self.district.refresh(status)
+
+    def _show_lock(self) -> None:
+        try:
+            exists, protected = self.lock.exists, self.lock.protected
+            unlocked = protected and self.lock.ready()
+        except HazdeskError:
+            exists, protected, unlocked = True, True, False
+        if not exists:
+            text = tr("私钥：尚未生成")
+        elif not protected:
+            text = tr("私钥：未设口令（建议设置，以免他人用这台电脑以本机名义签名同步包）")
+        elif unlocked:
+            text = tr("私钥：受口令保护，本次运行已解锁")
+        else:
+            text = tr("私钥：受口令保护，导出或导入时会询问口令")
+        self.lock_label.setText(text)
+        self.passphrase_button.setText(tr("修改口令…") if protected else tr("设置口令…"))
+        self.passphrase_button.setEnabled(exists)
 
     def _on_changed(self, _changes: Changes) -> None:
         if self.isVisible():
@@ -176,10 +293,10 @@ class SyncPage(QWidget):
 
     def export_public_key(self) -> None:
         folder = self.choose_folder("key_dir", tr("公钥文件保存到"))
-        if folder is None:
+        if folder is None or not self.unlock():
             return
         try:
-            keys, me = identity(self.ctx.db, self.ctx.data_root, self.ctx.district_code())
+            keys, me = identity(self.ctx.db, self.ctx.data_root, self.ctx.district_code(), self.passphrase())
             path = write_public_key(keys, me, folder / public_key_file_name(me))
         except (HazdeskError, OSError) as exc:
             self.ctx.show_error(self, exc)
@@ -193,8 +310,12 @@ class SyncPage(QWidget):
         self.refresh()
 
     def import_paths(self, paths: list[Path], label: str) -> None:
-        """Import bundle files off the GUI thread; each bundle's outcome goes to the result box."""
-        db, root, secret = self.ctx.db, self.ctx.data_root, passphrase()
+        """Import bundle files off the GUI thread; each bundle's outcome goes to the result box.
+        The keys are unlocked first: a bundle encrypted to this device needs them, and a locked key
+        would otherwise record the bundle as refused."""
+        if not self.unlock():
+            return
+        db, root, secret = self.ctx.db, self.ctx.data_root, self.passphrase()
 
         def work(progress: Callable[[int, int, str], None], cancelled: Callable[[], bool]) -> Any:
             return import_files(

@@ -1,6 +1,7 @@
-"""The district laptop's half of the sync page: what waits to be sent, export a bundle (incremental or
-a full snapshot, encrypted to the office's key), import the office's receipts and corrections.
-GUI thread only."""
+"""The district laptop's half of the sync page: what waits to be sent (draft inspections stay on the
+laptop until completed), export a bundle — what the office has not acknowledged yet, or everything again
+as a full snapshot when the office lost data — encrypted to the office's key, import the office's
+receipts and corrections. An export names the photos it could not find on disk. GUI thread only."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
@@ -28,8 +28,18 @@ from hazdesk.sync.keys import display_fingerprint, read_public_key
 from hazdesk.sync.status import SyncStatus
 from ui.i18n import tr
 from ui.jobs import run_job
-from ui.views.sync_support import adapt_progress, hlc_time, passphrase, status_label, table_label, when
-from ui.views.sync_widgets import SyncTable, fill_rejections, rejection_table
+from ui.views.sync_support import (
+    HeldBack,
+    adapt_progress,
+    describe_missing,
+    drafts_held_back,
+    hlc_time,
+    missing_photos,
+    status_label,
+    table_label,
+    when,
+)
+from ui.views.sync_widgets import SyncTable, confirm, fill_rejections, rejection_table
 
 if TYPE_CHECKING:
     from ui.views.sync import SyncPage
@@ -53,9 +63,14 @@ class DistrictPanel(QWidget):
         self.acked = QLabel()
         self.acked.setTextFormat(Qt.TextFormat.PlainText)
         self.acked.setWordWrap(True)
+        self.drafts = QLabel()
+        self.drafts.setTextFormat(Qt.TextFormat.PlainText)
+        self.drafts.setWordWrap(True)
+        self.drafts.setStyleSheet("color: #555;")
         self.pending = SyncTable([tr("数据"), tr("条数")], stretch=0)
         box.addWidget(self.summary)
         box.addWidget(self.acked)
+        box.addWidget(self.drafts)
         box.addWidget(self.pending, 1)
 
         send = QGroupBox(tr("导出与导入"))
@@ -74,22 +89,29 @@ class DistrictPanel(QWidget):
         key_row.addWidget(clear)
         grid.addLayout(key_row)
 
-        self.full = QCheckBox(tr("全量快照（含已发送的数据）"))
-        self.full.setToolTip(tr("默认只导出市局尚未确认的修改（增量）"))
-        grid.addWidget(self.full)
         buttons = QHBoxLayout()
         self.export_button = QPushButton(tr("导出同步包…"))
         self.export_button.setStyleSheet("font-weight: bold;")
-        self.export_button.clicked.connect(self.export_bundle)
+        self.export_button.setToolTip(tr("只含市局尚未确认的修改（增量），平时用这个"))
+        self.export_button.clicked.connect(lambda: self.export_bundle())
+        self.resend_button = QPushButton(tr("全部重新发送（完整快照）…"))
+        self.resend_button.setToolTip(tr("市局丢失了数据或换用新数据库时使用：本机全部数据（检查草稿除外）重新打包"))
+        self.resend_button.clicked.connect(lambda: self.resend_all())
+        buttons.addWidget(self.export_button)
+        buttons.addWidget(self.resend_button)
+        buttons.addStretch(1)
+        grid.addLayout(buttons)
+        receipts = QHBoxLayout()
         self.receipts_button = QPushButton(tr("导入回执/更正…"))
         self.receipts_button.clicked.connect(self.import_receipts)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(self.receipts_button)
-        grid.addLayout(buttons)
+        receipts.addWidget(self.receipts_button)
+        receipts.addStretch(1)
+        grid.addLayout(receipts)
         hint = QLabel(
             tr(
-                "同步包交给市局（U 盘、邮件或共享文件夹）。默认只含市局尚未确认的修改；"
+                "同步包交给市局（U 盘、邮件或共享文件夹）。「导出同步包」只含市局尚未确认的修改；"
                 "导入市局的回执后，已确认的记录不再重复发送，市局的更正和检查计划一并写入本机。"
+                "市局丢失数据时，用「全部重新发送」。"
             )
         )
         hint.setWordWrap(True)
@@ -110,12 +132,24 @@ class DistrictPanel(QWidget):
         layout.addWidget(self.tabs, 2)
 
     def refresh(self, status: SyncStatus) -> None:
-        total = status.pending_total
+        held = drafts_held_back(self._page.ctx.db) if status.drafts_held else HeldBack()
+        pending = {name: count - held.pending.get(name, 0) for name, count in status.pending.items()}
+        pending = {name: count for name, count in pending.items() if count > 0}  # drafts are not sent
+        total = sum(pending.values())
         self.summary.setText(
             tr("共 {n} 条记录待发送").format(n=total) if total else tr("没有待发送的数据：市局已确认全部记录")
         )
-        rows = [(name, [table_label(name), str(count)]) for name, count in sorted(status.pending.items())]
+        rows = [(name, [table_label(name), str(count)]) for name, count in sorted(pending.items())]
         self.pending.set_rows(rows)
+        note = tr(
+            "检查草稿（尚未完成的检查）连同其隐患、照片和文书留在本机，不随同步包发送；检查完成后，下一次导出自动带上。"
+        )
+        if held.inspections:
+            parts = [tr("{n} 条隐患").format(n=held.findings)] if held.findings else []
+            parts += [tr("{n} 张照片").format(n=held.photos)] if held.photos else []
+            detail = tr("（含 {parts}）").format(parts=tr("、").join(parts)) if parts else ""
+            note += "\n" + tr("目前有 {n} 份检查草稿暂不发送{detail}。").format(n=held.inspections, detail=detail)
+        self.drafts.setText(note)
         # (set-up data may list the office without a key: only an office whose key we hold counts)
         offices = [p for p in status.peers if p.role == "office" and p.enrolled_at is not None and p.fingerprint]
         if offices:
@@ -125,8 +159,6 @@ class DistrictPanel(QWidget):
             text += tr("市局已确认 {when} 之前的修改").format(when=when(acked)) if acked else tr("市局尚未发来回执")
         else:
             text = tr("尚未与市局交换过数据包：导出时选择市局公钥文件即可加密给市局")
-        if status.drafts_held:
-            text += "\n" + tr("另有 {n} 份检查草稿，完成后才会发送").format(n=status.drafts_held)
         self.acked.setText(text)
         arrows = {"out": tr("导出"), "in": tr("导入")}
         self.bundles.set_rows(
@@ -175,16 +207,40 @@ class DistrictPanel(QWidget):
         )
 
     def export_bundle(self) -> None:
+        """What the office has not acknowledged yet (the everyday export)."""
+        self._export(full=False)
+
+    def resend_all(self) -> None:
+        """Everything again (a full snapshot), after a person confirmed it is what the office needs."""
+        text = (
+            tr("「全部重新发送」把本机的全部数据（检查草稿除外）重新打包成一个完整快照，数据包会比平时大得多。")
+            + "\n\n"
+            + tr("只在以下情况使用：")
+            + "\n"
+            + tr("· 市局丢失了数据（例如恢复了旧的备份）；")
+            + "\n"
+            + tr("· 市局换用了新的数据库。")
+            + "\n\n"
+            + tr(
+                "平时请用「导出同步包」，只发送市局尚未确认的修改。市局导入已有的记录不会重复，也不会覆盖市局更新的修改。"
+            )
+            + "\n\n"
+            + tr("导出完整快照吗？")
+        )
+        if confirm(self, tr("全部重新发送（完整快照）"), text):
+            self._export(full=True)
+
+    def _export(self, *, full: bool) -> None:
         folder = self._page.choose_folder("export_dir", tr("同步包保存到（U 盘或共享文件夹）"))
-        if folder is None:
+        if folder is None or not self._page.unlock():
             return
         ctx = self._page.ctx
-        db, root, secret, full = ctx.db, ctx.data_root, passphrase(), self.full.isChecked()
+        db, root, secret = ctx.db, ctx.data_root, self._page.passphrase()
         key_file = self.office_key.text().strip()
 
         def work(progress: Callable[[int, int, str], None], cancelled: Callable[[], bool]) -> Any:
             to = read_public_key(Path(key_file)) if key_file else None
-            return export_bundle(
+            result = export_bundle(
                 db,
                 folder,
                 data_root=root,
@@ -194,9 +250,11 @@ class DistrictPanel(QWidget):
                 progress=adapt_progress(progress),
                 cancel=cancelled,
             )
+            return result, missing_photos(db, root, since=result.since, destination=result.destination)
 
-        def done(result: ExportResult) -> None:
-            kind = tr("全量") if result.full else tr("增量")
+        def done(outcome: tuple[ExportResult, list[Any]]) -> None:
+            result, missing = outcome
+            kind = tr("完整快照") if result.full else tr("增量")
             sealed = tr("已加密给市局") if result.encrypted else tr("未加密（未指定市局公钥）")
             lines = [
                 tr("已导出{kind}同步包（{sealed}）：{n} 条记录，{files} 张照片").format(
@@ -204,10 +262,12 @@ class DistrictPanel(QWidget):
                 )
             ]
             lines += [f"    {path}" for path in result.paths]
+            lines += describe_missing(missing)
             self._page.report(lines)
             self._page.refresh()
 
-        run_job(self, tr("正在导出同步包…"), work, done, self._page.failed)
+        label = tr("正在导出完整快照…") if full else tr("正在导出同步包…")
+        run_job(self, label, work, done, self._page.failed)
 
     def import_receipts(self) -> None:
         paths = self._page.choose_bundles(tr("选择市局的回执/更正数据包"))

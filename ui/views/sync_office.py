@@ -34,11 +34,12 @@ from ui.views.sync_support import (
     ROLE_LABELS,
     adapt_progress,
     changes_of,
+    describe_missing,
     describe_result,
     device_names,
     enrolled_districts,
     field_label,
-    passphrase,
+    missing_photos,
     status_label,
     table_label,
     when,
@@ -261,8 +262,11 @@ class OfficePanel(QWidget):
         self.release_quarantine()
 
     def release_quarantine(self) -> None:
+        if not self._page.unlock():
+            self._page.report([tr("隔离区中的数据包仍在等待：解锁私钥后再次登记该设备即可导入")])
+            return
         ctx = self._page.ctx
-        db, root, secret = ctx.db, ctx.data_root, passphrase()
+        db, root, secret = ctx.db, ctx.data_root, self._page.passphrase()
 
         def work(_progress: Callable[[int, int, str], None], cancelled: Callable[[], bool]) -> Any:
             return release(db, root, passphrase=secret, cancel=cancelled)
@@ -316,14 +320,15 @@ class OfficePanel(QWidget):
         if not targets:
             return
         folder = self._page.choose_folder("receipt_dir", tr("回执保存到"))
-        if folder is None:
+        if folder is None or not self._page.unlock():
             return
         ctx = self._page.ctx
-        db, root, secret = ctx.db, ctx.data_root, passphrase()
+        db, root, secret = ctx.db, ctx.data_root, self._page.passphrase()
 
         def work(progress: Callable[[int, int, str], None], cancelled: Callable[[], bool]) -> Any:
-            return [
-                export_bundle(
+            outcomes = []
+            for device in targets:
+                result = export_bundle(
                     db,
                     folder,
                     data_root=root,
@@ -332,18 +337,22 @@ class OfficePanel(QWidget):
                     progress=adapt_progress(progress),
                     cancel=cancelled,
                 )
-                for device in targets
-            ]
+                missing = missing_photos(
+                    db, root, since=result.since, destination=result.destination, district=device.district_code
+                )
+                outcomes.append((result, missing))
+            return outcomes
 
-        def done(results: list[ExportResult]) -> None:
+        def done(outcomes: list[tuple[ExportResult, list[Any]]]) -> None:
             lines: list[str] = []
-            for device, result in zip(targets, results, strict=True):
+            for device, (result, missing) in zip(targets, outcomes, strict=True):
                 lines.append(
                     tr("回执已生成：{name}（{district}），{n} 条记录").format(
                         name=device.name, district=device.district_code, n=result.records
                     )
                 )
                 lines += [f"    {path}" for path in result.paths]
+                lines += describe_missing(missing)
             self._page.report(lines)
             self._page.refresh()
 
