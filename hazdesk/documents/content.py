@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 from hazdesk.documents.numbering import KINDS, TITLES
 from hazdesk.documents.settings import BureauSettings
 from hazdesk.errors import ValidationError
+from hazdesk.services.people import MIN_INSPECTORS
 from hazdesk.store.models import Document, Enterprise, Finding, Inspection, Inspector, Reinspection
 
 SNAPSHOT_FORMAT = 1
-MIN_INSPECTORS = 2
 # Kinds after which a 复查 may be issued (domain.md §4.3).
 ORDER_KINDS = ("责改", "现决")
 

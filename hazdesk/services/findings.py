@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from hazdesk.domain.lifecycle import DeadlineChoice, FindingStatus, Severity, deadline_for, transition
 from hazdesk.errors import ValidationError
 from hazdesk.services import Changes, audit
+from hazdesk.services.people import check_inspectors
 from hazdesk.store.attachments import intake_photo
 from hazdesk.store.database import Database
 from hazdesk.store.models import Attachment, Enterprise, Finding, Reinspection
@@ -140,13 +141,17 @@ def reinspect(
     on: dt.date,
     new_deadline: dt.date | None = None,
     note: str = "",
-    inspector_ids: list[uuid.UUID] | None = None,
+    inspector_ids: list[uuid.UUID],
+    today: dt.date,
     inspection_id: uuid.UUID | None = None,
 ) -> tuple[uuid.UUID, Changes]:
-    """Record a 复查. 合格 closes the finding; 不合格 with a new deadline puts it back to 待整改."""
+    """Record a 复查 made ``on`` a day (not after ``today``) by at least two inspectors. 合格 closes the
+    finding; 不合格 with a new deadline (after the 复查 and not already past) puts it back to 待整改."""
     note = _clean(note, "note", "复查意见")
     with db.transaction() as session:
         finding = _get(session, finding_id)
+        _check_reinspection_dates(finding, on=on, today=today, new_deadline=new_deadline)
+        check_inspectors(session, tuple(inspector_ids), what="复查")
         if passed:
             if new_deadline is not None:
                 raise ValidationError("复查合格不需要新的整改期限", field="new_deadline")
@@ -183,6 +188,22 @@ def reinspect(
             session, "finding.reinspect", "finding", finding_id, passed=passed, new_deadline=new_deadline
         )
         return row.id, Changes().add("finding", finding_id).add("reinspection", row.id)
+
+
+def _check_reinspection_dates(
+    finding: Finding, *, on: dt.date, today: dt.date, new_deadline: dt.date | None
+) -> None:
+    if on > today:
+        raise ValidationError(f"复查日期 {on} 晚于今天 {today}：复查在做过之后记录", field="on")
+    if on < finding.found_on:
+        raise ValidationError(f"复查日期 {on} 早于隐患发现日期 {finding.found_on}", field="on")
+    if finding.rectified_on is not None and on < finding.rectified_on:
+        raise ValidationError(f"复查日期 {on} 早于企业报告整改完成的日期 {finding.rectified_on}", field="on")
+    if new_deadline is not None:
+        if new_deadline <= on:
+            raise ValidationError(f"新的整改期限 {new_deadline} 须晚于复查日期 {on}", field="new_deadline")
+        if new_deadline < today:
+            raise ValidationError(f"新的整改期限 {new_deadline} 已经过去（今天是 {today}）", field="new_deadline")
 
 
 def set_new_deadline(

@@ -19,20 +19,21 @@ from sqlalchemy.orm import Session
 from hazdesk.domain.lifecycle import FindingStatus, Severity, deadline_for
 from hazdesk.errors import ValidationError
 from hazdesk.services import Changes, audit
+from hazdesk.services.people import check_inspectors
 from hazdesk.store.database import Database
 from hazdesk.store.models import (
     ChecklistItem,
     ChecklistTemplate,
+    Document,
     Enterprise,
     Finding,
     Inspection,
     InspectionAnswer,
     InspectionInspector,
-    Inspector,
 )
 
 ANSWER_LABELS = {"conform": "符合", "nonconform": "不符合", "na": "不适用"}
-MIN_INSPECTORS = 2
+
 DEFAULT_DAYS = {Severity.MAJOR.value: "immediate", Severity.GENERAL.value: 15}
 
 
@@ -56,27 +57,12 @@ def _get(session: Session, inspection_id: uuid.UUID) -> Inspection:
     return inspection
 
 
-def _check_inspectors(session: Session, ids: tuple[uuid.UUID, ...]) -> None:
-    unique = list(dict.fromkeys(ids))
-    if len(unique) < MIN_INSPECTORS:
-        raise ValidationError("现场检查须有至少两名执法人员", field="inspectors")
-    found = {
-        row.id
-        for row in session.scalars(
-            select(Inspector).where(Inspector.id.in_(unique), Inspector.deleted.is_(False))
-        )
-    }
-    missing = [str(i) for i in unique if i not in found]
-    if missing:
-        raise ValidationError(f"执法人员不存在：{', '.join(missing)}", field="inspectors")
-
-
 def start_inspection(db: Database, start: InspectionStart) -> tuple[uuid.UUID, Changes]:
     with db.transaction() as session:
         enterprise = session.get(Enterprise, start.enterprise_id)
         if enterprise is None or enterprise.deleted:
             raise ValidationError("企业不存在或已注销", field="enterprise")
-        _check_inspectors(session, start.inspector_ids)
+        check_inspectors(session, start.inspector_ids)
         if start.template_id is not None and session.get(ChecklistTemplate, start.template_id) is None:
             raise ValidationError("所选检查表不存在", field="template")
         inspection = Inspection(
@@ -203,7 +189,7 @@ def complete_inspection(
                 f"结束时间 {ended_at:%Y-%m-%d %H:%M} 早于开始时间 {inspection.started_at:%Y-%m-%d %H:%M}",
                 field="ended_at",
             )
-        _check_inspectors(session, tuple(link.inspector_id for link in inspection.inspectors))
+        check_inspectors(session, tuple(link.inspector_id for link in inspection.inspectors))
         missing = unanswered_items(session, inspection_id)
         if missing and not allow_unanswered:
             codes = "、".join(item.code for item in missing[:5])
@@ -222,6 +208,20 @@ def discard_draft(db: Database, inspection_id: uuid.UUID) -> Changes:
         inspection = _get(session, inspection_id)
         if inspection.state != "draft":
             raise ValidationError("已完成的检查是执法证据，不能删除", field="state")
+        issued = list(
+            session.scalars(
+                select(Document.number_text).where(
+                    Document.inspection_id == inspection_id, Document.state == "issued", Document.deleted.is_(False)
+                )
+            )
+        )
+        if issued:
+            # An issued document is a legal act with a number: it must keep pointing at live records.
+            raise ValidationError(
+                f"这次检查已签发执法文书 {'、'.join(n or '' for n in issued)}，不能放弃；"
+                "请完成检查，或先在“执法文书”中作废这些文书",
+                field="state",
+            )
         changes = Changes().add("inspection", inspection_id).add("enterprise", inspection.enterprise_id)
         for finding in session.scalars(select(Finding).where(Finding.inspection_id == inspection_id)):
             finding.deleted = True

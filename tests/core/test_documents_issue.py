@@ -304,3 +304,22 @@ def test_batch_issues_a_days_documents_with_progress_failures_and_cancel(ready, 
         ready, good, ["现决"], now=ISSUED_AT, cancel=lambda: len(calls) >= 1, progress=lambda *a: calls.append(a)
     )
     assert stop.cancelled and len(stop.issued) == 1
+
+
+def test_a_draft_with_an_issued_document_cannot_be_discarded(ready, tmp_path: Path) -> None:
+    from hazdesk.services.inspections import discard_draft
+    from hazdesk.store.models import Finding, Inspection
+
+    inspection = make_inspection(ready, findings=2)
+    with ready.transaction() as session:
+        session.get(Inspection, inspection).state = "draft"  # issued on site before completing
+    issued = issue_document(ready, inspection, "责改", now=ISSUED_AT, out=tmp_path / "d.pdf")
+    with pytest.raises(ValidationError, match=f"已签发执法文书 {issued.number_text}.*先在“执法文书”中作废"):
+        discard_draft(ready, inspection)
+    with ready.session() as session:
+        assert not session.get(Inspection, inspection).deleted
+        assert all(not f.deleted for f in session.query(Finding).filter(Finding.inspection_id == inspection))
+    void_document(ready, issued.id, reason="草稿作废")
+    discard_draft(ready, inspection)  # a voided number stays on record; the draft can go
+    with ready.session() as session:
+        assert session.get(Inspection, inspection).deleted

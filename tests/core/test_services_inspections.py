@@ -135,7 +135,8 @@ def test_full_flow_nonconforming_answer_to_closed_finding(world, tmp_path: Path)
     with database.session() as session:
         assert finding_counts(session, today=TODAY, district_code="320115").open == 1
     report_rectified(database, finding_id, on=TODAY + dt.timedelta(days=3))
-    reinspect(database, finding_id, passed=True, on=TODAY + dt.timedelta(days=5), inspector_ids=officers)
+    on = TODAY + dt.timedelta(days=5)
+    reinspect(database, finding_id, passed=True, on=on, inspector_ids=officers, today=on)
     with database.session() as session:
         finding = session.get(Finding, finding_id)
         assert finding.status == "closed" and finding.closed_on == TODAY + dt.timedelta(days=5)
@@ -147,11 +148,13 @@ def test_full_flow_nonconforming_answer_to_closed_finding(world, tmp_path: Path)
             passed=False,
             on=TODAY + dt.timedelta(days=6),
             new_deadline=TODAY + dt.timedelta(days=20),
+            inspector_ids=officers,
+            today=TODAY + dt.timedelta(days=6),
         )
 
 
 def test_failed_reinspection_sets_a_new_deadline_and_keeps_the_record(world) -> None:
-    database, enterprise_id, _ = world
+    database, enterprise_id, officers = world
     finding_id, _ = add_finding(
         database,
         enterprise_id=enterprise_id,
@@ -168,6 +171,8 @@ def test_failed_reinspection_sets_a_new_deadline_and_keeps_the_record(world) -> 
         on=TODAY + dt.timedelta(days=16),
         new_deadline=new_deadline,
         note="报警器仍未校验",
+        inspector_ids=officers,
+        today=TODAY + dt.timedelta(days=17),
     )
     with database.session() as session:
         finding = session.get(Finding, finding_id)
@@ -177,7 +182,7 @@ def test_failed_reinspection_sets_a_new_deadline_and_keeps_the_record(world) -> 
 
 
 def test_failed_reinspection_without_deadline_waits_in_failed(world) -> None:
-    database, enterprise_id, _ = world
+    database, enterprise_id, officers = world
     finding_id, _ = add_finding(
         database,
         enterprise_id=enterprise_id,
@@ -186,7 +191,7 @@ def test_failed_reinspection_without_deadline_waits_in_failed(world) -> None:
         today=TODAY,
     )
     late = TODAY + dt.timedelta(days=8)
-    reinspect(database, finding_id, passed=False, on=late)
+    reinspect(database, finding_id, passed=False, on=late, inspector_ids=officers, today=late)
     with pytest.raises(ValidationError, match="晚于"):
         set_new_deadline(database, finding_id, new_deadline=TODAY, today=late)
     set_new_deadline(database, finding_id, new_deadline=late + dt.timedelta(days=7), today=late)
@@ -195,7 +200,7 @@ def test_failed_reinspection_without_deadline_waits_in_failed(world) -> None:
 
 
 def test_premature_failure_and_bad_input_leave_the_finding_unchanged(world) -> None:
-    database, enterprise_id, _ = world
+    database, enterprise_id, officers = world
     finding_id, _ = add_finding(
         database, enterprise_id=enterprise_id, data=FindingInput(description="x"), deadline=30, today=TODAY
     )
@@ -206,6 +211,8 @@ def test_premature_failure_and_bad_input_leave_the_finding_unchanged(world) -> N
             passed=False,
             on=TODAY + dt.timedelta(days=1),
             new_deadline=TODAY + dt.timedelta(days=60),
+            inspector_ids=officers,
+            today=TODAY + dt.timedelta(days=1),
         )
     with pytest.raises(ValidationError, match="隐患描述"):
         add_finding(
@@ -285,3 +292,39 @@ def test_only_untouched_findings_can_be_deleted(world) -> None:
     report_rectified(database, finding_id, on=TODAY)
     with pytest.raises(ValidationError, match="不能删除"):
         delete_finding(database, finding_id)
+
+
+def test_a_reinspection_needs_two_officers_and_dates_that_make_sense(world) -> None:
+    database, enterprise_id, officers = world
+    finding_id, _ = add_finding(
+        database, enterprise_id=enterprise_id, data=FindingInput(description="防雷检测过期"), deadline=7, today=TODAY
+    )
+    report_rectified(database, finding_id, on=TODAY + dt.timedelta(days=3))
+    day = TODAY + dt.timedelta(days=10)
+    refused = [
+        (dict(on=day, today=day, inspector_ids=officers[:1]), "复查须有至少两名执法人员"),
+        (dict(on=day, today=day, inspector_ids=[]), "复查须有至少两名执法人员"),
+        (dict(on=day, today=day - dt.timedelta(days=1), inspector_ids=officers), "晚于今天"),
+        (dict(on=dt.date(2000, 1, 1), today=day, inspector_ids=officers), "早于隐患发现日期"),
+        (dict(on=TODAY + dt.timedelta(days=2), today=day, inspector_ids=officers), "早于企业报告整改完成的日期"),
+    ]
+    for kwargs, message in refused:
+        with pytest.raises(ValidationError, match=message):
+            reinspect(database, finding_id, passed=True, **kwargs)
+    for new_deadline, message in ((day, "须晚于复查日期"), (day + dt.timedelta(days=1), "已经过去")):
+        with pytest.raises(ValidationError, match=message):
+            reinspect(
+                database,
+                finding_id,
+                passed=False,
+                on=day,
+                new_deadline=new_deadline,
+                inspector_ids=officers,
+                today=day + dt.timedelta(days=5),
+            )
+    with database.session() as session:
+        assert session.get(Finding, finding_id).status == "rectified"
+        assert session.scalars(select(Reinspection)).all() == []
+    reinspect(database, finding_id, passed=True, on=day, today=day, inspector_ids=officers)
+    with database.session() as session:
+        assert session.get(Finding, finding_id).status == "closed"

@@ -78,7 +78,8 @@ def test_dialog_actions_follow_the_lifecycle(qtbot, ctx, monkeypatch) -> None:
     dialog.form.description.setPlainText("储罐区未设置可燃气体报警仪（两处）。")
     assert dialog.save()
     # 复查不合格 after the deadline without a new one leaves it 复查不合格: then 设定新的整改期限.
-    reinspect(ctx.db, finding_id, passed=False, on=TODAY + dt.timedelta(days=20))
+    later = TODAY + dt.timedelta(days=20)
+    reinspect(ctx.db, finding_id, passed=False, on=later, inspector_ids=ctx.world.officers[:2], today=later)
     dialog.reload()
     assert dialog.status.value == "failed"
     assert not dialog.deadline_button.isHidden() and dialog.deadline_button.isEnabled()

@@ -161,7 +161,8 @@ def test_whole_flow_inspection_to_closed_finding(qtbot, setup, yes, photo) -> No
         finding = session.get(Finding, finding_id)
         assert finding.status == "closed" and finding.closed_on == TODAY
         row = session.scalars(select(Reinspection)).one()
-        assert row.result == "pass" and row.inspector_ids == [str(world.officers[0])]
+        # The pair that found it is ticked by default.
+        assert row.result == "pass" and sorted(row.inspector_ids) == sorted(str(o) for o in world.officers[:2])
         shots = session.scalars(select(Attachment).where(Attachment.owner_id == row.id)).all()
         assert [a.owner_kind for a in shots] == ["reinspection"]
     qtbot.waitUntil(lambda: "复查合格" in dialog.heading.text(), timeout=5000)
@@ -182,6 +183,11 @@ def test_failed_reinspection_sets_a_new_deadline(qtbot, setup, yes) -> None:
     review = dialog.reinspection_dialog
     review.failed.setChecked(True)
     review.new_deadline.set_choice(30)
+    # A finding recorded outside an inspection: only the user is ticked, and one officer is not enough.
+    qtbot.mouseClick(review.ok_button, Qt.MouseButton.LeftButton)
+    assert review.isVisible() and not review.inspectors_error.isHidden()
+    for row in range(review.inspectors.count()):
+        review.inspectors.item(row).setCheckState(Qt.CheckState.Checked)
     with qtbot.waitSignal(review.recorded, timeout=5000):
         qtbot.mouseClick(review.ok_button, Qt.MouseButton.LeftButton)
     with ctx.db.session() as session:

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from hazdesk.errors import ValidationError
-from hazdesk.services.inspections import MIN_INSPECTORS, InspectionStart, start_inspection
+from hazdesk.services.inspections import InspectionStart, start_inspection
+from hazdesk.services.people import MIN_INSPECTORS
 from hazdesk.store.models import ChecklistTemplate, Enterprise, Inspector
 from ui.context import AppContext
 from ui.i18n import tr

@@ -12,7 +12,6 @@ from pathlib import Path
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -31,7 +30,8 @@ from sqlalchemy import select
 from hazdesk.errors import ValidationError
 from hazdesk.services import Changes
 from hazdesk.services.findings import attach_photo, reinspect
-from hazdesk.store.models import Finding, Inspector
+from hazdesk.services.people import MIN_INSPECTORS
+from hazdesk.store.models import Finding, InspectionInspector, Inspector
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.jobs import run_job
@@ -55,6 +55,15 @@ class ReinspectionDialog(QDialog):
             assert finding is not None
             summary = f"{finding.enterprise.name}：{finding.description}"
             deadline = finding.deadline
+            earliest = max(finding.found_on, finding.rectified_on or finding.found_on)
+            # The officers of the inspection that found it are the usual 复查 pair: ticked by default.
+            usual = set(
+                session.scalars(
+                    select(InspectionInspector.inspector_id).where(
+                        InspectionInspector.inspection_id == finding.inspection_id
+                    )
+                )
+            )
             officers = session.execute(
                 select(Inspector.id, Inspector.name)
                 .where(
@@ -86,9 +95,10 @@ class ReinspectionDialog(QDialog):
         self.on.setCalendarPopup(True)
         self.on.setMaximumWidth(160)
         self.on.setMaximumDate(QDate(today.year, today.month, today.day))  # a 复查 is not recorded ahead
+        self.on.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))  # nor before the finding
         self.new_deadline = DeadlinePicker(today, allow_immediate=False)
-        self.on.dateChanged.connect(lambda d: self.new_deadline.set_base(d.toPython()))
-        self.deadline_check = QCheckBox(tr("设定新的整改期限"))
+        # "7 天" counts from the 复查, but a 复查 entered days later must not set a deadline already past.
+        self.on.dateChanged.connect(lambda d: self.new_deadline.set_base(max(d.toPython(), today)))
         self.deadline_error = QLabel()
         self.deadline_error.setStyleSheet(ERROR_STYLE)
         self.deadline_error.setWordWrap(True)
@@ -104,7 +114,8 @@ class ReinspectionDialog(QDialog):
             item = QListWidgetItem(name)
             item.setData(Qt.ItemDataRole.UserRole, oid)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if oid == me else Qt.CheckState.Unchecked)
+            ticked = oid == me or (me in usual and oid in usual)
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
             self.inspectors.addItem(item)
         self.photos = PhotoStrip(ctx, "reinspection", None)  # pending: attached after the 复查 is saved
 
@@ -117,6 +128,10 @@ class ReinspectionDialog(QDialog):
         form.addRow("", self.deadline_error)
         form.addRow(tr("复查意见"), self.note)
         form.addRow(tr("复查人员"), self.inspectors)
+        self.inspectors_error = QLabel(tr("复查须有至少两名执法人员：请勾选同去复查的执法人员"))
+        self.inspectors_error.setStyleSheet(ERROR_STYLE)
+        self.inspectors_error.hide()
+        form.addRow("", self.inspectors_error)
         form.addRow(tr("复查照片"), self.photos)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -167,6 +182,10 @@ class ReinspectionDialog(QDialog):
             for i in range(self.inspectors.count())
             if self.inspectors.item(i).checkState() == Qt.CheckState.Checked
         ]
+        self.inspectors_error.setVisible(len(inspector_ids) < MIN_INSPECTORS)  # said here, not in a box
+        if len(inspector_ids) < MIN_INSPECTORS:
+            self.inspectors.setFocus()
+            return
         try:
             self.reinspection_id, changes = reinspect(
                 self._ctx.db,
@@ -176,6 +195,7 @@ class ReinspectionDialog(QDialog):
                 new_deadline=new_deadline,
                 note=self.note.toPlainText(),
                 inspector_ids=inspector_ids,
+                today=self._ctx.today(),
             )
         except ValidationError as exc:
             if exc.field == "new_deadline":
