@@ -257,3 +257,21 @@ def test_changing_a_nonconform_answer_and_discarding_a_draft_are_confirmed(qtbot
     page.view.discard()
     assert "不能撤销" in yes[-1]
     assert _inspection(ctx).deleted and page.stack.currentIndex() == 0 and page.model.rowCount() == 0
+
+
+def test_the_start_dialog_defaults_to_a_general_checklist_then_the_last_one_used(qtbot, setup) -> None:
+    from hazdesk.store.checklists import template_id
+    from ui.dialogs.inspection_start import InspectionStartDialog
+
+    world, ctx = setup
+    first = InspectionStartDialog(ctx, world.enterprises[0])
+    qtbot.addWidget(first)
+    assert first.template.currentData() == template_id("HC-GENERAL", "2026.1")  # not the 重大隐患 list
+    first.select_template(T121)
+    for row in range(first.inspectors.count()):
+        first.inspectors.item(row).setCheckState(Qt.CheckState.Checked)
+    first.submit()
+    assert first.inspection_id is not None
+    again = InspectionStartDialog(ctx, world.enterprises[1])
+    qtbot.addWidget(again)
+    assert again.template.currentData() == T121

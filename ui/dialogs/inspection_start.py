@@ -110,6 +110,13 @@ class InspectionStartDialog(QDialog):
                 self.template.setItemData(
                     self.template.count() - 1, tr("重大隐患判定：不符合即为重大隐患"), Qt.ItemDataRole.ToolTipRole
                 )
+        # Default: the checklist used last on this laptop, else a general one — never the 重大隐患判定
+        # list by accident, where every 不符合 is a 重大隐患.
+        general = next((tid for tid, _name, code in templates if code != MAJOR_TEMPLATE_CODE), None)
+        last = str(ctx.settings.value("inspections/template", "") or "")
+        preferred = next((tid for tid, _n, _c in templates if str(tid) == last), general)
+        if preferred is not None:
+            self.select_template(preferred)
         me = ctx.inspector_id
         for oid, name, cert in officers:
             item = QListWidgetItem(f"{name}（{tr('执法证号')} {cert}）")
@@ -193,7 +200,7 @@ class InspectionStartDialog(QDialog):
             enterprise_id=enterprise_id,
             inspector_ids=tuple(chosen),
             started_at=self.started_at.dateTime().toPython(),
-            template_id=self.template.currentData(),
+            template_id=self.template.currentData(),  # remembered below once the start succeeds
             # An empty place means the enterprise's own address (shown as the placeholder).
             place=self.place.text().strip() or self._addresses.get(enterprise_id, ""),
             kind=self.kind.currentData(),
@@ -209,6 +216,7 @@ class InspectionStartDialog(QDialog):
         except Exception as exc:  # shown, and the dialog stays open with everything typed
             self._ctx.show_error(self, exc)
             return
+        self._ctx.settings.setValue("inspections/template", str(start.template_id))
         self._ctx.publish(changes)
         self.started.emit(self.inspection_id)
         self.accept()

@@ -15,18 +15,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QBrush, QColor, QFont
 from sqlalchemy import func, select
 
+from hazdesk.domain.inspection_kinds import INSPECTION_KINDS
 from hazdesk.store.database import Database
 from hazdesk.store.models import ChecklistTemplate, Enterprise, Finding, Inspection
 from ui.i18n import tr
 
 LIMIT = 2000
-KIND_LABELS = {
-    "routine": "日常检查",
-    "special": "专项检查",
-    "followup": "复查",
-    "joint": "联合检查",
-    "night": "夜间检查",
-}
+KIND_LABELS = INSPECTION_KINDS
 STATE_LABELS = {"draft": "草稿", "completed": "已完成"}
 COLUMNS = ("开始时间", "企业", "检查表", "类型", "检查场所", "隐患", "状态")
 DRAFT_BRUSH = QBrush(QColor("#fff3cd"))

@@ -12,6 +12,7 @@ from functools import cache
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
+from hazdesk.domain.inspection_kinds import INSPECTION_KINDS
 from hazdesk.domain.lifecycle import FindingStatus, Severity, label
 from ui.i18n import language, tr
 
@@ -77,9 +78,6 @@ LICENCE_KINDS = (
     "道路运输经营许可证",
     "危险废物经营许可证",
 )
-
-INSPECTION_KINDS = {"routine": "日常检查", "special": "专项检查", "reinspection": "复查", "joint": "联合检查"}
-
 
 def inspection_kind_label(code: str) -> str:
     return tr(INSPECTION_KINDS[code]) if code in INSPECTION_KINDS else code
