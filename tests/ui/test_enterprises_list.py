@@ -218,16 +218,32 @@ def double_click(qtbot, table, pos) -> None:
 
 
 def test_detail_tabs_and_navigation(qtbot, page, ctx, district) -> None:
+    import datetime as dt
+
+    from hazdesk.store.models import Finding
+
     main = district["南京华联化工有限公司"]
+    with ctx.db.transaction() as session:  # an old finding closed after its 复查: history, hidden at first
+        found = dt.date(2025, 3, 1)
+        session.add(
+            Finding(enterprise_id=main, district_code="320115", description="旧隐患（已销号）", found_on=found,
+                    deadline=found + dt.timedelta(days=15), status="closed", closed_on=found + dt.timedelta(days=20))
+        )  # fmt: skip
     page.open_record(main)
     detail = page.detail
+    total = len(detail.file.findings)
     assert [detail.tabs.tabText(i) for i in range(5)] == [
         "基本信息",
         "工艺与化学品",
         "重大危险源（1）",
         "检查记录（1）",
-        "隐患（2）",
+        f"隐患（未销号 2 / 共 {total}）",
     ]
+    assert detail.findings_table.rowCount() == 2  # open ones; the closed history on request
+    detail.show_closed.setChecked(True)
+    assert total == 3 and detail.findings_table.rowCount() == 3
+    assert "旧隐患（已销号）" in [detail.findings_table.item(r, 1).text() for r in range(3)]
+    detail.show_closed.setChecked(False)
     assert detail.basics.values["risk"].text() == "红（重大风险）"
     assert detail.basics.supervision.text() == "重点工艺：无\n重点化学品：氯、甲醇\n重大危险源：三级×1"
     row = [detail.sources_table.item(0, c).text() for c in range(9)]

@@ -17,6 +17,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -111,7 +112,7 @@ def load_file(db: Database, enterprise_id: uuid.UUID) -> EnterpriseFile | None:
                 .options(selectinload(Inspection.inspectors).selectinload(InspectionInspector.inspector))
             )
         ]
-        findings = enterprise_findings(session, enterprise_id, open_only=True)
+        findings = enterprise_findings(session, enterprise_id)  # closed ones too: the file's history
         supervision = key_supervision.assess(
             enterprise.key_processes,
             [(c.name, c.cas or None) for c in chemicals],
@@ -221,12 +222,18 @@ class EnterpriseDetail(QWidget):
             stretch=1,
         )
         self.findings_table.activated.connect(lambda i: self._navigate("finding", self.findings_table, i.row()))
+        self.show_closed = QCheckBox(tr("显示已销号的隐患（复查合格）"))
+        self.show_closed.toggled.connect(self._refill_findings)
+        findings_page = QWidget()
+        findings_column = QVBoxLayout(findings_page)
+        findings_column.addWidget(self.show_closed)
+        findings_column.addWidget(self.findings_table, 1)
         for page, title in (
             (self.basics, "基本信息"),
             (self.chemicals, "工艺与化学品"),
             (sources, "重大危险源"),
             (self.inspections_table, "检查记录"),
-            (self.findings_table, "隐患"),
+            (findings_page, "隐患"),
         ):
             self.tabs.addTab(page, tr(title))
 
@@ -275,11 +282,19 @@ class EnterpriseDetail(QWidget):
             sources.append((s.id, texts))
         _fill(self.sources_table, sources)
         self._fill_inspections(f.inspections)
-        self._fill_findings(f.findings, today)
+        self._refill_findings()
         for index, (title, count) in enumerate(
-            (("重大危险源", len(f.sources)), ("检查记录", len(f.inspections)), ("隐患", len(f.findings))), start=2
+            (("重大危险源", len(f.sources)), ("检查记录", len(f.inspections))), start=2
         ):
             self.tabs.setTabText(index, tr("{title}（{n}）").format(title=tr(title), n=count))
+        open_count = sum(1 for finding in f.findings if finding.status != "closed")
+        self.tabs.setTabText(4, tr("隐患（未销号 {open} / 共 {n}）").format(open=open_count, n=len(f.findings)))
+
+    def _refill_findings(self) -> None:
+        if self.file is None:
+            return
+        shown = [f for f in self.file.findings if self.show_closed.isChecked() or f.status != "closed"]
+        self._fill_findings(shown, self.ctx.today())
 
     def _fill_inspections(self, lines: list[InspectionLine]) -> None:
         def when(moment: dt.datetime | None) -> str:
