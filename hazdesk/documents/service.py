@@ -151,8 +151,8 @@ def _issue_in(
     code = device_series(session, bureau.short_name, db.device_id)
     if code is None:
         raise HazdeskError(
-            f"本机尚未分配“{bureau.short_name}”的文书编号序列，无法编号。请由区县管理员分配，例如："
-            f"hazdesk document series --db 数据库 --district {inspection.district_code} --set A"
+            f"本机尚未分配“{bureau.short_name}”的文书编号序列，无法编号。请在 设置 › 文书设置 中填写区县分配给"
+            f"本机的序列（命令行：hazdesk document series --db 数据库 --district {inspection.district_code} --set A）"
         )
     fonts = fonts or fonts_for(session)
     series = series_key(bureau.short_name, code)

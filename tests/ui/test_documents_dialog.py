@@ -82,3 +82,33 @@ def test_preview_issue_and_void(qtbot, ctx, inspection, monkeypatch) -> None:
         [document] = session.query(Document).all()
         assert (document.state, document.void_reason) == ("voided", "文号写错")
     assert dialog.issued.item(0, 3).text() == "已作废"
+
+
+def test_a_kind_that_cannot_be_made_yet_is_said_in_the_status_line(qtbot, ctx, inspection, monkeypatch) -> None:
+    boxes = []
+    for name in ("warning", "critical"):
+        monkeypatch.setattr(documents_module.QMessageBox, name, lambda *a, **k: boxes.append(a))
+    dialog = DocumentsDialog(ctx, inspection)
+    qtbot.addWidget(dialog)
+    kinds = [dialog.kind.itemData(i) for i in range(dialog.kind.count())]
+    dialog.kind.setCurrentIndex(kinds.index("复查"))  # no 复查 recorded yet
+    qtbot.waitUntil(lambda: "复查" in dialog.status.text() and "正在" not in dialog.status.text(), timeout=15000)
+    assert boxes == [] and not dialog.print_button.isEnabled()
+    assert dialog.width() <= 1100 and dialog.height() <= 800
+
+
+def test_issuing_without_a_number_series_says_where_to_set_it(qtbot, ctx, inspection, monkeypatch) -> None:
+    from hazdesk.store.models import DocumentSeries
+
+    with ctx.db.transaction() as session:
+        session.query(DocumentSeries).delete()
+    shown = []
+    monkeypatch.setattr(ctx, "show_error", lambda parent, error, title=None: shown.append(str(error)))
+    monkeypatch.setattr(
+        documents_module.QMessageBox, "question", lambda *a, **k: documents_module.QMessageBox.StandardButton.Yes
+    )
+    dialog = DocumentsDialog(ctx, inspection)
+    qtbot.addWidget(dialog)
+    dialog.issue()
+    qtbot.waitUntil(lambda: bool(shown), timeout=15000)
+    assert "设置 › 文书设置" in shown[0]

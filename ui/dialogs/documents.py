@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from hazdesk.documents.service import issue_document, preview_document, reprint, void_document
+from hazdesk.errors import HazdeskError
 from hazdesk.store.models import Document
 from ui.context import AppContext
 from ui.i18n import tr
@@ -76,7 +77,9 @@ class DocumentsDialog(QDialog):
         super().__init__(parent)
         self._ctx, self._inspection_id = ctx, inspection_id
         self.setWindowTitle(tr("执法文书"))
-        self.resize(1100, 800)
+        # Room for an A4 preview, within a 1366×768 laptop screen.
+        screen = (parent.screen() if parent is not None else self.screen()).availableGeometry()
+        self.resize(min(1100, int(screen.width() * 0.95)), min(800, int(screen.height() * 0.92)))
         self.kind = QComboBox()
         for code, title in KINDS:
             self.kind.addItem(tr(title), code)
@@ -171,7 +174,7 @@ class DocumentsDialog(QDialog):
                 tr("草稿预览，共 {n} 页（未编号，未签发）").format(n=result.pages) + (f"。{notes}" if notes else "")
             )
 
-        run_job(self, tr("正在生成预览…"), work, done, self._failed)
+        run_job(self, tr("正在生成预览…"), work, done, self._preview_failed)
 
     def issue(self) -> None:
         kind = self._kind()
@@ -209,6 +212,16 @@ class DocumentsDialog(QDialog):
             print_pdf(self, self.pdf, self._title)
         except OSError as exc:
             QMessageBox.warning(self, tr("打印"), str(exc))
+
+    def _preview_failed(self, error: BaseException) -> None:
+        """A kind that cannot be made yet (e.g. 复查 before any re-inspection) is said in the status
+        line, not in a box that pops up merely for choosing it."""
+        if isinstance(error, HazdeskError):
+            self.pdf.close()
+            self.print_button.setEnabled(False)
+            self.status.setText(str(error))
+            return
+        self._failed(error)
 
     def _failed(self, error: BaseException) -> None:
         self.status.setText(str(error))
