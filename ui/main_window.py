@@ -10,8 +10,7 @@ remembered. GUI thread only.
 
 from __future__ import annotations
 
-import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -145,7 +144,7 @@ class MainWindow(QMainWindow):
     def page_index(self, key: str) -> int:
         return next(i for i, (page_key, _title) in enumerate(PAGES) if page_key == key)
 
-    def open_record(self, kind: str, record_id: uuid.UUID) -> None:
+    def open_record(self, kind: str, record_id: Any) -> None:
         if kind == "enterprise":
             self.show_page(self.page_index("enterprises"))
             self.enterprises.open_record(record_id)
@@ -158,6 +157,9 @@ class MainWindow(QMainWindow):
         elif kind == "finding":
             self.show_page(self.page_index("findings"))
             self.findings.open_record(record_id)
+        elif kind == "findings":  # a Today tile: record_id carries the FindingFilters
+            self.show_page(self.page_index("findings"))
+            self.findings.show_filtered(record_id)
 
     def _focus_search(self) -> None:
         if self._ctx is None:

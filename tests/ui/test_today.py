@@ -56,3 +56,36 @@ def test_today_counts_lists_and_navigation(qtbot, ctx) -> None:
     assert page.due_soon.topLevelItemCount() == 0
     assert page.heading.text().startswith("今日 2026-11-22")
     assert Qt.TextFormat.PlainText == page.heading.textFormat()
+
+
+def test_a_tile_lists_what_it_counts_and_a_cut_list_says_so(qtbot, ctx, monkeypatch) -> None:
+    from ui import views
+    from ui.main_window import MainWindow
+
+    enterprise_id, _, _ = _seed(ctx)
+    add_finding(  # a second overdue finding, with the lists cut at one line
+        ctx.db,
+        enterprise_id=enterprise_id,
+        data=FindingInput(description="防雷检测过期"),
+        deadline=7,
+        today=TODAY - dt.timedelta(days=30),
+    )
+    monkeypatch.setattr(views.today, "LIST_LIMIT", 1)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    today = window.today
+    assert today.counter_overdue.value.text() == "2" and today.overdue.topLevelItemCount() == 1
+    assert "共 2 条" in today.overdue_box.title() and "共" not in today.due_soon_box.title()
+
+    qtbot.mouseClick(today.counter_overdue, Qt.MouseButton.LeftButton)
+    assert window.stack.currentWidget() is window.findings
+    filters = window.findings.filters()
+    assert filters.overdue_only and not filters.due_soon and filters.district_code == "320115"
+    qtbot.waitUntil(lambda: window.findings.model.rowCount() == 2)
+
+    window.show_page(window.page_index("today"))
+    today.counter_major.setFocus()
+    qtbot.keyClick(today.counter_major, Qt.Key.Key_Return)
+    filters = window.findings.filters()
+    assert (filters.status, filters.severity, filters.overdue_only) == ("open", "major", False)

@@ -163,6 +163,23 @@ class FindingsPage(QWidget):
             enterprise_text=self.enterprise.text().strip(),
         )
 
+    def show_filtered(self, filters: FindingFilters) -> None:
+        """Show the findings a Today tile counts: every filter set at once, one query."""
+        widgets = (self.status, self.severity, self.overdue, self.due_soon, self.district, self.enterprise)
+        for widget in widgets:
+            widget.blockSignals(True)
+        try:
+            self.status.setCurrentIndex(max(self.status.findData(filters.status), 0))
+            self.severity.setCurrentIndex(max(self.severity.findData(filters.severity), 0))
+            self.overdue.setChecked(filters.overdue_only)
+            self.due_soon.setChecked(filters.due_soon)
+            self.district.setCurrentIndex(max(self.district.findData(filters.district_code), 0))
+            self.enterprise.setText(filters.enterprise_text)
+        finally:
+            for widget in widgets:
+                widget.blockSignals(False)
+        self.apply_filters()
+
     def apply_filters(self) -> None:
         filters = self.filters()
         filters.save(self._ctx.settings)

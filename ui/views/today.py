@@ -8,9 +8,10 @@ synchronously in a few milliseconds even on the office's city database.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QKeySequence, QShortcut
+from PySide6.QtGui import QBrush, QColor, QKeyEvent, QKeySequence, QMouseEvent, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -24,11 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hazdesk.domain.lifecycle import FindingStatus, label
+from hazdesk.domain.lifecycle import FindingStatus, Severity, label
 from hazdesk.services import Changes
 from hazdesk.store import queries
 from ui.context import AppContext
 from ui.i18n import tr
+from ui.models.findings import OPEN, FindingFilters
 
 LIST_LIMIT = 50
 DUE_SOON_DAYS = 7
@@ -38,11 +40,15 @@ ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 class _Counter(QFrame):
-    """One big number with its caption."""
+    """One big number with its caption; a click (or Enter / Space on it) lists what it counts."""
 
-    def __init__(self, caption: str, colour: str) -> None:
+    def __init__(self, caption: str, colour: str, on_open: Callable[[], None]) -> None:
         super().__init__()
+        self._on_open = on_open
         self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(tr("在“隐患”页列出这些隐患（回车）"))
         layout = QVBoxLayout(self)
         self.value = QLabel("0")
         self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -51,6 +57,17 @@ class _Counter(QFrame):
         text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(self.value)
         layout.addWidget(text)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            self._on_open()
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self._on_open()
+            return
+        super().keyPressEvent(event)
 
 
 class _RecordList(QTreeWidget):
@@ -101,11 +118,16 @@ class TodayPage(QWidget):
         layout.addWidget(self.heading)
 
         counters = QHBoxLayout()
-        self.counter_open = _Counter(tr("未销号隐患"), "#37474f")
-        self.counter_overdue = _Counter(tr("逾期未整改"), OVERDUE.name())
-        self.counter_due = _Counter(tr("7日内到期"), DUE_SOON.name())
-        self.counter_review = _Counter(tr("待复查"), "#1565c0")
-        self.counter_major = _Counter(tr("重大隐患未销号"), "#6a1b9a")
+        show = self._show_findings
+        self.counter_open = _Counter(tr("未销号隐患"), "#37474f", lambda: show(status=OPEN))
+        self.counter_overdue = _Counter(tr("逾期未整改"), OVERDUE.name(), lambda: show(overdue_only=True))
+        self.counter_due = _Counter(tr("7日内到期"), DUE_SOON.name(), lambda: show(due_soon=True))
+        self.counter_review = _Counter(
+            tr("待复查"), "#1565c0", lambda: show(status=FindingStatus.RECTIFIED.value)
+        )
+        self.counter_major = _Counter(
+            tr("重大隐患未销号"), "#6a1b9a", lambda: show(status=OPEN, severity=Severity.MAJOR.value)
+        )
         for counter in (
             self.counter_open,
             self.counter_overdue,
@@ -123,9 +145,12 @@ class TodayPage(QWidget):
         self.recent = _RecordList(ctx, "inspection", [tr("企业"), tr("开始时间"), tr("状态"), tr("检查场所")])
 
         grid = QGridLayout()
-        grid.addWidget(self._box(tr("逾期隐患"), self.overdue), 0, 0)
-        grid.addWidget(self._box(tr("即将到期（7日内）"), self.due_soon), 0, 1)
-        grid.addWidget(self._box(tr("待复查（企业已报告整改）"), self.review), 1, 0)
+        self.overdue_box = self._box(tr("逾期隐患"), self.overdue)
+        self.due_soon_box = self._box(tr("即将到期（7日内）"), self.due_soon)
+        self.review_box = self._box(tr("待复查（企业已报告整改）"), self.review)
+        grid.addWidget(self.overdue_box, 0, 0)
+        grid.addWidget(self.due_soon_box, 0, 1)
+        grid.addWidget(self.review_box, 1, 0)
         grid.addWidget(self._box(tr("最近检查"), self.recent), 1, 1)
         layout.addLayout(grid, 1)
 
@@ -139,6 +164,10 @@ class TodayPage(QWidget):
         inner = QVBoxLayout(box)
         inner.addWidget(widget)
         return box
+
+    def _show_findings(self, **wanted: object) -> None:
+        filters = FindingFilters(district_code=self._ctx.district_code() or "", **wanted)  # type: ignore[arg-type]
+        self._ctx.navigate_requested.emit("findings", filters)
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches("finding") or changes.touches("inspection") or changes.touches("enterprise"):
@@ -166,6 +195,15 @@ class TodayPage(QWidget):
         self._fill(self.overdue, overdue, lambda r: tr("逾期 {n} 天").format(n=r.days_overdue(today)), OVERDUE)
         self._fill(self.due_soon, due, lambda r: _due_in(r.deadline, today), DUE_SOON)
         self._fill(self.review, review, lambda r: tr("待复查"), None)
+        awaiting = counts.by_status.get(FindingStatus.RECTIFIED.value, 0)
+        for box, title, shown, total in (
+            (self.overdue_box, tr("逾期隐患"), len(overdue), counts.overdue),
+            (self.due_soon_box, tr("即将到期（7日内）"), len(due), counts.due_soon),
+            (self.review_box, tr("待复查（企业已报告整改）"), len(review), awaiting),
+        ):
+            # The lists stop at LIST_LIMIT: say so, and where the rest are (the tile above).
+            more = tr("（显示 {shown} 条，共 {total} 条：点上方数字查看全部）").format(shown=shown, total=total)
+            box.setTitle(title + (more if total > shown else ""))
         self.recent.clear()
         for row in recent:
             state = tr("草稿") if row.state == "draft" else tr("已完成")
