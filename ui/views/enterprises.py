@@ -53,7 +53,7 @@ from ui.widgets.undo_bar import UndoBar
 
 SEARCH_LIMIT = 500  # most relevant matches shown per keystroke
 _WATCHED = ("enterprise", "enterprise_chemical", "major_hazard_source", "finding", "inspection")
-_DEFAULT_WIDTHS = (300, 170, 80, 280, 70, 80, 250, 80, 70)
+_DEFAULT_WIDTHS = (250, 165, 70, 200, 70, 70, 190, 80, 70)  # fits 1366 px; 地址 takes the rest
 
 
 class EnterprisesPage(QWidget):
@@ -157,6 +157,7 @@ class EnterprisesPage(QWidget):
         state = self.ctx.settings.value("enterprises/header")
         if state:
             header.restoreState(state)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)  # the address, elided
         header.sectionResized.connect(self._save_header)
 
         self._fill_districts()
