@@ -21,7 +21,7 @@ from hazdesk.services import Changes, audit
 from hazdesk.services.people import check_inspectors
 from hazdesk.store.attachments import intake_photo
 from hazdesk.store.database import Database
-from hazdesk.store.models import Attachment, Enterprise, Finding, Reinspection
+from hazdesk.store.models import Attachment, Enterprise, Finding, Inspection, Reinspection
 
 MAX_TEXT = 4000
 
@@ -261,6 +261,33 @@ def attach_photo(
         session.flush()
         audit.record(session, "attachment.add", owner_kind, owner_id, sha256=stored.sha256)
         return attachment.id, Changes().add("attachment", attachment.id).add(owner_kind, owner_id)
+
+
+def remove_photo(db: Database, attachment_id: uuid.UUID) -> Changes:
+    """Take back a photo added by mistake — only while its inspection is still a draft.
+
+    Photos are evidence and immutable once they leave the laptop; a draft's records never do (sync
+    holds drafts back until completed), so until then the row is simply removed. The file stays in
+    the content-addressed store, where another photo may share it."""
+    with db.transaction() as session:
+        attachment = session.get(Attachment, attachment_id)
+        if attachment is None or attachment.deleted:
+            raise ValidationError("照片不存在或已移除", field="attachment")
+        if not _in_draft(session, attachment.owner_kind, attachment.owner_id):
+            raise ValidationError("照片已随完成的检查成为执法证据，不能移除", field="attachment")
+        owner_kind, owner_id = attachment.owner_kind, attachment.owner_id
+        session.delete(attachment)
+        audit.record(session, "attachment.remove", owner_kind, owner_id, sha256=attachment.sha256)
+        return Changes().add("attachment", attachment_id).add(owner_kind, owner_id)
+
+
+def _in_draft(session: Session, owner_kind: str, owner_id: uuid.UUID) -> bool:
+    inspection_id = owner_id if owner_kind == "inspection" else None
+    if owner_kind == "finding":
+        finding = session.get(Finding, owner_id)
+        inspection_id = finding.inspection_id if finding is not None else None
+    inspection = session.get(Inspection, inspection_id) if inspection_id is not None else None
+    return inspection is not None and inspection.state == "draft"
 
 
 def attachments_of(session: Session, owner_kind: str, owner_id: uuid.UUID) -> list[Attachment]:

@@ -328,3 +328,39 @@ def test_a_reinspection_needs_two_officers_and_dates_that_make_sense(world) -> N
     reinspect(database, finding_id, passed=True, on=day, today=day, inspector_ids=officers)
     with database.session() as session:
         assert session.get(Finding, finding_id).status == "closed"
+
+
+def test_a_photo_comes_off_only_while_its_inspection_is_a_draft(world, tmp_path) -> None:
+    from PIL import Image
+
+    from hazdesk.services.findings import attach_photo, remove_photo
+    from hazdesk.store.models import Attachment
+
+    database, enterprise_id, officers = world
+    picture = tmp_path / "现场.jpg"
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(picture)
+    inspection_id = _start(database, enterprise_id, officers)
+    finding_id, _ = add_finding(
+        database,
+        enterprise_id=enterprise_id,
+        inspection_id=inspection_id,
+        data=FindingInput(description="消防通道堵塞"),
+        deadline=7,
+        today=TODAY,
+    )
+    wrong, _ = attach_photo(database, tmp_path, owner_kind="finding", owner_id=finding_id, source=picture)
+    kept, _ = attach_photo(database, tmp_path, owner_kind="finding", owner_id=finding_id, source=picture)
+    remove_photo(database, wrong)
+    with pytest.raises(ValidationError, match="不存在或已移除"):
+        remove_photo(database, wrong)
+    complete_inspection(database, inspection_id, ended_at=dt.datetime(2026, 11, 22, 11, 0), allow_unanswered=True)
+    with pytest.raises(ValidationError, match="执法证据"):
+        remove_photo(database, kept)
+    standalone, _ = add_finding(
+        database, enterprise_id=enterprise_id, data=FindingInput(description="标志缺失"), deadline=7, today=TODAY
+    )
+    loose, _ = attach_photo(database, tmp_path, owner_kind="finding", owner_id=standalone, source=picture)
+    with pytest.raises(ValidationError, match="执法证据"):
+        remove_photo(database, loose)  # not in a draft: it may already have been sent
+    with database.session() as session:
+        assert {a.id for a in session.query(Attachment)} == {kept, loose}

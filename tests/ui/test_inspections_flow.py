@@ -107,6 +107,16 @@ def test_whole_flow_inspection_to_closed_finding(qtbot, setup, yes, photo) -> No
     qtbot.mouseClick(inline.photos.add_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: inline.photos.list.count() == 1, timeout=10000)
     qtbot.waitUntil(lambda: not inline.photos.list.item(0).icon().isNull(), timeout=10000)
+    # The same photo added twice by mistake comes off again while the inspection is a draft (Del, confirmed).
+    inline.photos.add_files([photo])
+    qtbot.waitUntil(lambda: inline.photos.list.count() == 2, timeout=10000)
+    inline.photos.list.setCurrentRow(1)
+    page.activateWindow()
+    page.windowHandle().requestActivate()
+    qtbot.waitUntil(page.isActiveWindow, timeout=2000)
+    inline.photos.list.setFocus()
+    qtbot.keyClick(inline.photos.list, Qt.Key.Key_Delete)
+    assert inline.photos.list.count() == 1
     with ctx.db.session() as session:
         finding = session.get(Finding, finding_id)
         assert finding.deadline == TODAY + dt.timedelta(days=7)

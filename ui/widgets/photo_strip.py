@@ -15,7 +15,17 @@ import uuid
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QSize, Qt, QThreadPool, Signal
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent, QIcon, QImage, QImageReader, QPixmap
+from PySide6.QtGui import (
+    QAction,
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QIcon,
+    QImage,
+    QImageReader,
+    QKeySequence,
+    QPixmap,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -23,6 +33,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -30,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from hazdesk.services import Changes
-from hazdesk.services.findings import attach_photo, attachments_of
+from hazdesk.services.findings import attach_photo, attachments_of, remove_photo
 from hazdesk.store.attachments import attachment_path
 from ui.context import AppContext
 from ui.i18n import tr
@@ -130,6 +141,13 @@ class PhotoStrip(QWidget):
         self.list.setToolTip(tr("把照片文件拖到这里即可添加；双击照片查看大图"))
         self.list.files_dropped.connect(self.add_files)
         self.list.itemDoubleClicked.connect(self._open_large)
+        self.list.itemActivated.connect(self._open_large)  # Enter opens it too
+        self.list.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.remove_action = QAction(tr("移除照片"), self.list)
+        self.remove_action.setShortcut(QKeySequence.StandardKey.Delete)
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        self.remove_action.triggered.connect(self.remove_selected)
+        self.list.addAction(self.remove_action)
         self.add_button = QPushButton(tr("添加照片…"))
         self.add_button.setToolTip(tr("从文件选择照片（也可以直接拖入照片）"))
         self.add_button.clicked.connect(self.choose_files)
@@ -152,6 +170,35 @@ class PhotoStrip(QWidget):
     def set_editable(self, editable: bool) -> None:
         self.add_button.setVisible(editable)
         self.list.setAcceptDrops(editable)
+        self.remove_action.setEnabled(editable)
+
+    def remove_selected(self) -> None:
+        """Remove the selected photo: a pending file at once, a stored one after confirming (the
+        service refuses once the inspection is complete: photos are evidence then)."""
+        item = self.list.currentItem()
+        if item is None:
+            return
+        key = str(item.data(Qt.ItemDataRole.UserRole))
+        if self._owner_id is None:
+            self._pending = [p for p in self._pending if str(p) != key]
+            self.reload()
+            return
+        answer = QMessageBox.question(
+            self,
+            tr("移除照片"),
+            tr("从这条隐患中移除所选照片？检查完成后照片即为执法证据，不能再移除。"),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            changes = remove_photo(self._ctx.db, uuid.UUID(key))
+        except Exception as exc:  # refused (evidence) or gone: said, nothing changed
+            self._ctx.show_error(self, exc)
+            return
+        self.reload()
+        self._ctx.publish(changes)
 
     def pending_files(self) -> list[Path]:
         return list(self._pending)
