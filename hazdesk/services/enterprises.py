@@ -107,13 +107,27 @@ def validate_enterprise(data: EnterpriseInput, *, today: dt.date | None = None) 
             "industry": _text(data.industry, "industry", "行业", 100),
             "legal_representative": _text(data.legal_representative, "legal_representative", "法定代表人", 64),
             "safety_contact": _text(data.safety_contact, "safety_contact", "安全负责人", 64),
-            "phone": _text(data.phone, "phone", "联系电话", 32),
+            "phone": _phone(data.phone),
             "chemical_park": _text(data.chemical_park, "chemical_park", "化工园区", 100),
             "blacklist_reason": _text(data.blacklist_reason, "blacklist_reason", "黑名单原因", 2000),
             "notes": _text(data.notes, "notes", "备注", 4000),
             "key_processes": tuple(key_supervision.match_process(p) or p for p in data.key_processes),
         }
     )
+
+
+# Digits with the separators people write between numbers: "025-52101234", "+86 138 0517 1234",
+# "025-5210 1234 转 8001", "(025)52101234 / 13805171234".
+_PHONE = re.compile(r"^[0-9+()（）\- /、,，;；转分机extEXT.]*$")
+
+
+def _phone(value: str) -> str:
+    phone = _text(value, "phone", "联系电话", 32)
+    if phone and (not _PHONE.match(phone) or sum(c.isdigit() for c in phone) < 5):
+        raise ValidationError(
+            f"联系电话“{phone}”不是电话号码：只能写数字和 + - ( ) / 、 等分隔符，例如 025-52101234", field="phone"
+        )
+    return phone
 
 
 def _apply(enterprise: Enterprise, data: EnterpriseInput) -> None:

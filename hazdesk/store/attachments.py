@@ -82,8 +82,12 @@ def intake_photo(data_root: Path, source: Path) -> StoredFile:
             buffer = io.BytesIO()
             image.save(buffer, format="JPEG", quality=JPEG_QUALITY, optimize=True)
             width, height = image.size
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
-        raise ValidationError(f"{source.name} 不是可识别的图片文件（{exc}）", field="photo") from exc
+    except Image.DecompressionBombError as exc:
+        raise ValidationError(f"{source.name} 的像素过多（超过 8000 万），不能作为照片保存", field="photo") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
+        raise ValidationError(
+            f"{source.name} 不是可识别的图片文件（支持 JPEG、PNG、BMP、GIF、TIFF、WebP），或文件已损坏", field="photo"
+        ) from exc
     content = buffer.getvalue()
     digest, _ = store_bytes(data_root, content)
     return StoredFile(digest, len(content), "image/jpeg", taken_at, width, height)

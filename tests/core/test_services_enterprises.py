@@ -58,6 +58,8 @@ def test_create_keeps_the_name_exactly_and_makes_it_searchable(database) -> None
         ({"commissioned_year": 2999}, "commissioned_year", "2999"),
         ({"key_processes": ("烹饪工艺",)}, "key_processes", "烹饪工艺"),
         ({"latitude": 123.0}, "latitude", "纬度"),
+        ({"phone": "abc"}, "phone", "不是电话号码"),
+        ({"phone": "025-5210abc"}, "phone", "025-5210abc"),
     ],
 )
 def test_bad_input_names_the_field_and_writes_nothing(database, overrides, field, words) -> None:
@@ -127,3 +129,10 @@ def test_a_bad_chemical_quantity_is_refused_before_anything_is_written(database)
     with pytest.raises(ValidationError, match="氯"):
         save_hazard_source(database, enterprise_id, bad)
     assert _dump(database) == before
+
+
+@pytest.mark.parametrize("phone", ["025-52101234", "+86 138 0517 1234", "025-5210 1234 转 8001", "(025)52101234"])
+def test_phone_numbers_as_people_write_them_are_kept(database, phone) -> None:
+    enterprise_id, _ = create_enterprise(database, _input(phone=phone))
+    with database.session() as session:
+        assert session.get(Enterprise, enterprise_id).phone == phone
