@@ -262,6 +262,8 @@ DYNAMIC_SOURCES: dict[tuple[str, str], Callable[[], Iterable[str]]] = {
     ("ui/views/sync_support.py", "BUNDLE_STATUS.get(status, status)"): _sync("BUNDLE_STATUS"),
     ("ui/views/today.py", "label(FindingStatus(row.status))"): _finding_statuses,
     ("ui/widgets/coded_values.py", "INSPECTION_KINDS[code]"): _inspection_kinds,
+    ("ui/widgets/coded_values.py", "label(FindingStatus(code))"): _finding_statuses,
+    ("ui/widgets/coded_values.py", "label(Severity(code))"): _severities,
     ("ui/widgets/enterprise_basics.py", "title"): _enterprise_fields,
     ("ui/widgets/enterprise_chemicals.py", "h"): _chemical_headers,
     ("ui/widgets/finding_form.py", "label(Severity(code))"): _severities,

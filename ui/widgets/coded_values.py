@@ -14,7 +14,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 
 from hazdesk.domain.inspection_kinds import INSPECTION_KINDS
 from hazdesk.domain.lifecycle import FindingStatus, Severity, label
-from ui.i18n import language, tr
+from ui.i18n import tr
 
 # 安全风险分级: 红 重大 / 橙 较大 / 黄 一般 / 蓝 低; 监测预警: 红 / 黄 / 绿.
 COLOURS = {
@@ -99,14 +99,15 @@ def dot(colour: str, size: int = 12) -> QIcon:
 
 def status_label(code: str) -> str:
     """隐患状态 (待整改, 已整改待复查…) in the interface language."""
+    # Through tr(), like every other screen, so one status reads the same everywhere.
     try:
-        return label(FindingStatus(code), "en" if language() == "en" else "zh")
+        return tr(label(FindingStatus(code)))
     except ValueError:
         return code
 
 
 def severity_label(code: str) -> str:
     try:
-        return label(Severity(code), "en" if language() == "en" else "zh")
+        return tr(label(Severity(code)))
     except ValueError:
         return code
