@@ -89,7 +89,7 @@ class _RecordList(QTreeWidget):
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         if len(headers) > 4:
             header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(0, 210)
+            header.resizeSection(0, 150)  # leaves the description room in half a 1366-px screen
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.itemActivated.connect(self._open)
 
