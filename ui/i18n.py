@@ -31,8 +31,14 @@ def _english() -> dict[str, str]:
         return json.load(handle)
 
 
-def tr(text: str) -> str:
-    """The label in the current language; untranslated labels stay Chinese rather than disappear."""
+def tr(text: str, context: str | None = None) -> str:
+    """The label in the current language; untranslated labels stay Chinese rather than disappear.
+
+    ``context`` tells apart one Chinese word that English says two ways (隐患: "Findings" as a list,
+    "Finding" for one): en.json may hold ``"隐患#one"`` beside ``"隐患"``."""
     if _language == "zh":
         return text
-    return _english().get(text, text)
+    english = _english()
+    if context is not None and f"{text}#{context}" in english:
+        return english[f"{text}#{context}"]
+    return english.get(text, text)

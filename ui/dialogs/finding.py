@@ -146,7 +146,7 @@ class FindingDialog(QDialog):
             found_on, deadline = finding.found_on, finding.deadline
             self._documents_inspection = finding.inspection_id
         self.documents_button.setEnabled(self._documents_inspection is not None)
-        self.setWindowTitle(tr("隐患") + f" — {html.unescape(name)}")
+        self.setWindowTitle(tr("隐患", context="one") + f" — {html.unescape(name)}")
         colour = STATUS_COLOURS[self.status.value]
         overdue = (
             f'　<span style="color:#c5221f"><b>{tr("已逾期 {n} 天").replace("{n}", str(late))}</b></span>'

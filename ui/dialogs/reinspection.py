@@ -120,7 +120,7 @@ class ReinspectionDialog(QDialog):
         self.photos = PhotoStrip(ctx, "reinspection", None)  # pending: attached after the 复查 is saved
 
         form = QFormLayout()
-        form.addRow(tr("隐患"), about)
+        form.addRow(tr("隐患", context="one"), about)
         form.addRow(tr("原整改期限"), QLabel(deadline.isoformat()))
         form.addRow(tr("复查结果"), result_row)
         form.addRow(tr("复查日期"), self.on)

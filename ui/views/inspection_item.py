@@ -120,7 +120,7 @@ class InlineFinding(QFrame):
             major = finding.severity == "major"
             status = tr(label(FindingStatus(finding.status)))
         self.badge.setObjectName("findingMajor" if major else "findingGeneral")
-        self.badge.setText(tr("隐患") + "：" + severity_text("major" if major else "general"))
+        self.badge.setText(tr("隐患", context="one") + "：" + severity_text("major" if major else "general"))
         self.badge.style().unpolish(self.badge)
         self.badge.style().polish(self.badge)
         self._dirty = False
