@@ -99,9 +99,12 @@ class BasicsTab(QScrollArea):
         self.licences.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.licences.verticalHeader().hide()
         header = self.licences.horizontalHeader()
-        for column, width in enumerate((170, 200, 150, 100)):
-            header.resizeSection(column, max(width, header.sectionSizeHint(column)))
-        self.licences.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        # Kind, number, date and state whole; the issuing authority takes what is left (elided, full
+        # text in the tooltip), so no scroll bar hides the only row.
+        for column in (0, 1, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.licences.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         licence_layout = QVBoxLayout(licences)
         licence_layout.addWidget(self.licences)
         right = QVBoxLayout()
