@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import uuid
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -249,6 +249,13 @@ class InspectionView(QWidget):
         self._update_progress()
         if result != "nonconform":  # a 不符合 stays put: its finding wants attention first
             self._move(card, 1)
+            return
+        # Bring the new finding (measure, deadline, photos) into view once the card has grown.
+        QTimer.singleShot(0, lambda: self._show_finding(card))
+
+    def _show_finding(self, card: ItemCard) -> None:
+        if card in self.cards and card.finding is not None:
+            self.scroll.ensureWidgetVisible(card.finding, 0, 20)
 
     def _move(self, card: ItemCard, step: int) -> None:
         index = self.cards.index(card) + step
