@@ -245,7 +245,7 @@ def test_syllables_cover_every_reading_pypinyin_writes() -> None:
 
 def test_initials_queries_use_the_partial_index_of_mixed_names(named) -> None:
     """SQLite uses a partial index only when the query repeats its condition: check that it does."""
-    from hazdesk.store.search import _parts
+    from hazdesk.store.search.statements import _parts
 
     indexes = []
     with named.session() as session:
@@ -596,7 +596,9 @@ def test_text_and_words_ranking_on_postgres(wide_pg) -> None:
 def test_look_alike_queries_use_the_partial_index_of_mixed_names(wide) -> None:
     """The look-alikes of a query are looked for in mixed names only, through their partial index: by the
     statement that reads them, and by the ranked statement's column telling whether there are any."""
-    from hazdesk.store.search import _tail_statement, _text_shape, _words, _words_statement
+    from hazdesk.store.search.multiword import _words_statement
+    from hazdesk.store.search.query import _words
+    from hazdesk.store.search.statements import _tail_statement, _text_shape
 
     def plan(session, statement) -> list[str]:
         raw = session.connection().connection.driver_connection
@@ -623,7 +625,7 @@ def test_folding_tables_cover_unicode() -> None:
     """Characters outside the ranges scanned fold to themselves; look-alikes never occur in a name the
     partial index leaves out (all CJK ideographs, digits and brackets)."""
     from hazdesk.store.models import MIXED_SCRIPT_PATTERN
-    from hazdesk.store.search import _FOLDING_RANGES, _variants, fold
+    from hazdesk.store.search.fold import _FOLDING_RANGES, _variants, fold
 
     scanned = set(itertools.chain.from_iterable(range(low, high) for low, high in _FOLDING_RANGES))
     for code in range(0x110000):
@@ -641,7 +643,7 @@ def test_glob_classes_match_exactly_their_characters() -> None:
     """The GLOB a folded word becomes: GLOB's own special characters stay literal, alone or in a class."""
     import sqlite3
 
-    from hazdesk.store.search import _glob_one_of
+    from hazdesk.store.search.clauses import _glob_one_of
 
     raw = sqlite3.connect(":memory:")
     specials = "]^-*?[a"
