@@ -27,14 +27,14 @@ from hazdesk.errors import HazdeskError
 from hazdesk.paths import data_dir
 from hazdesk.store.database import Database
 from hazdesk.store.models import SyncBundle, SyncRejection
-from hazdesk.sync import peers, quarantine
-from hazdesk.sync.apply import Applier, TableCounts
+from hazdesk.sync import peers, quarantine, rawdb
+from hazdesk.sync.apply import Applier, LostBet, TableCounts, collector_paused
 from hazdesk.sync.container import BodyReader, Part, order_parts, read_part, verify_part
 from hazdesk.sync.errors import BundleError, SyncCancelled
 from hazdesk.sync.exporter import FORMAT, FORMAT_VERSION
 from hazdesk.sync.keys import fingerprint
-from hazdesk.sync.manifest import Manifest, open_body, read_manifest
-from hazdesk.sync.members import InnerReader, table_of
+from hazdesk.sync.manifest import Entry, Manifest, open_body, read_manifest
+from hazdesk.sync.members import InnerReader, Member
 
 Progress = Callable[[str, int, int], None]
 
@@ -205,14 +205,20 @@ def _import(
             bundle_id=bundle_id, source=signer, code="unknown_signer",
         )  # fmt: skip
 
-    body = BodyReader(parts)
-    try:
-        stream = open_body(db, root, parts[0], bundle_id, body, passphrase)
-        inner = InnerReader(stream)
-        manifest = read_manifest(inner, db, bundle_id, signer)
-        result = _apply(db, root, inner, body, manifest, parts, digest, report, cancelled)
-    finally:
-        body.close()
+    result: ImportResult | None = None
+    for bet in (True, False):  # a lost bet was rolled back: apply the bundle again, the careful way
+        body = BodyReader(parts)
+        try:
+            stream = open_body(db, root, parts[0], bundle_id, body, passphrase)
+            inner = InnerReader(stream)
+            manifest = read_manifest(inner, db, bundle_id, signer)
+            result = _apply(db, root, inner, body, manifest, parts, digest, report, cancelled, bet=bet)
+        except LostBet:
+            continue
+        finally:
+            body.close()
+        break
+    assert result is not None
     result.files = files
     return result
 
@@ -227,30 +233,22 @@ def _apply(
     digest: str,
     report: Progress,
     cancelled: Callable[[], bool],
+    *,
+    bet: bool,
 ) -> ImportResult:
     from hazdesk.sync.attachment_io import store_stream
 
     bundle_id = manifest.bundle_id
     listed = list(manifest.members)
     try:
-        with db.transaction() as session:
+        with collector_paused(), db.transaction() as session, rawdb.import_cache(session.connection()):
             connection = session.connection()
-            applier = Applier(connection, bundle_id, cancelled)
-            for index, entry in enumerate(listed):
-                member = inner.next_member()
-                if member is None or member.name != entry.name or member.size != entry.size:
-                    got = "结尾" if member is None else member.name
-                    raise BundleError(
-                        f"数据包成员顺序或大小与清单不符（应为 {entry.name}，实际 {got}）", code="manifest"
-                    )
-                report("导入记录", index, len(listed))
-                table = table_of(member.name)
-                if table is not None:
-                    applier.apply_table(table, inner.lines(member, entry.sha256))
-                else:
-                    store_stream(root, entry.sha256, inner.chunks(member, entry.sha256), cancelled)
-            if inner.next_member() is not None:
-                raise BundleError("数据包含有清单之外的成员", code="manifest")
+            applier = Applier(connection, bundle_id, cancelled, bet=bet)
+
+            def store_file(entry: Entry, member: Member) -> None:
+                store_stream(root, entry.sha256, inner.chunks(member, entry.sha256), cancelled)
+
+            applier.apply_members(inner, listed, store_file, lambda index, total: report("导入记录", index, total))
             body.finish()
             acknowledged = peers.apply_acks(session, manifest.source, manifest.acks)
             applied = applier.result
@@ -265,6 +263,7 @@ def _apply(
             record.record_count, record.counts = sum(manifest.counts.values()), manifest.counts
             record.created_at, record.processed_at = manifest.created_at, _now()
             record.stored_path, record.note = "", ""
+            session.flush()  # while the import's page cache still holds what it wrote
     except IntegrityError as exc:
         raise BundleError(
             f"数据包 {bundle_id} 的记录违反数据库约束（{_constraint(exc)}）；整个数据包未导入",

@@ -3,16 +3,20 @@
 Imports move hundreds of thousands of rows; SQLAlchemy's per-value type processing and psycopg's
 row-by-row ``executemany`` would cost more than the rows themselves. Here ids stay 32-hex strings
 (SQLite stores exactly that; PostgreSQL reads it as a uuid), dates and times stay in their canonical
-text, and new rows go in with one ``executemany`` (SQLite) or ``COPY`` (PostgreSQL). Everything runs
-on the import's own connection, inside its transaction.
+text, and new rows go in with one ``executemany`` (SQLite) or ``COPY`` (PostgreSQL). New rows arrive
+column-wise (a tuple per column, as :mod:`hazdesk.sync.columnar` checked them): converting a column
+and zipping the columns into rows, or into ``COPY`` text (:func:`copy_text`, prepared by the import's
+reading thread), happens in C. Everything runs on the import's own connection, inside its transaction.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import operator
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from sqlalchemy import Connection, String, Uuid, any_, bindparam, cast, literal_column, select
@@ -20,9 +24,20 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError
 
 from hazdesk.sync import rowsql
-from hazdesk.sync.records import STAMPS_KEY, TableSpec
+from hazdesk.sync.records import STAMPS_KEY, Column, TableSpec
 
 CHUNK = 2000
+Columns = list[tuple[Any, ...]]
+
+_encoder = json.JSONEncoder(ensure_ascii=False)
+if c_make_encoder is not None:  # the C encoder itself: json.dumps with options builds an encoder per call
+    _encode = c_make_encoder(None, _encoder.default, encode_basestring, None, ": ", ", ", False, False, True)
+
+    def json_text(value: Any) -> str:
+        """A JSON column's stored text, exactly ``json.dumps(value, ensure_ascii=False)``."""
+        return "".join(_encode(value, 0))
+else:  # pragma: no cover - CPython always has the C encoder
+    json_text = _encoder.encode
 
 
 def _id_in(connection: Connection, spec: TableSpec, ids: list[str]) -> Any:
@@ -60,14 +75,55 @@ def fetch(connection: Connection, spec: TableSpec, ids: list[str]) -> dict[str, 
     return out
 
 
+def is_empty(connection: Connection, spec: TableSpec) -> bool:
+    """No row at all (then none of an import's rows, whose ids it checks are distinct, can be here)."""
+    return connection.exec_driver_sql(f'SELECT 1 FROM "{spec.name}" LIMIT 1').first() is None
+
+
 def _storage(kind: str, value: Any) -> Any:
     if value is None:
         return None
     if kind == "json":
-        return json.dumps(value, ensure_ascii=False)
+        return json_text(value)
     if kind == "bytes":
         return bytes.fromhex(value)
     return value
+
+
+def _stored_column(kind: str, values: Sequence[Any]) -> Sequence[Any]:
+    if kind == "json":
+        return [None if v is None else json_text(v) for v in values]
+    if kind == "bytes":
+        return [None if v is None else bytes.fromhex(v) for v in values]
+    if kind == "bool":  # stored as 0/1 either way; an int binds without sqlite3's adapter lookup
+        return [None if v is None else int(v) for v in values]
+    return values
+
+
+# Page cache for an import's transaction on SQLite. With the default 2 MB the pages of the tables and
+# indexes being filled are spilled to the WAL and read back many times before the commit.
+IMPORT_CACHE_KIB = 64 * 1024
+
+
+@contextlib.contextmanager
+def import_cache(connection: Connection) -> Iterator[None]:
+    """SQLite: a page cache of ``IMPORT_CACHE_KIB`` on this connection while the block runs (restored
+    before the connection goes back to the pool). Nothing on PostgreSQL."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    before = int(raw.execute("PRAGMA cache_size").fetchone()[0])  # KiB when negative, else pages
+    kib = -before if before < 0 else before * int(raw.execute("PRAGMA page_size").fetchone()[0]) // 1024
+    larger = kib < IMPORT_CACHE_KIB
+    if larger:
+        raw.execute(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        if larger:
+            raw.execute(f"PRAGMA cache_size = {before}")
 
 
 def _rows(spec: TableSpec, columns: list[str], rows: Iterable[dict[str, Any]]) -> list[tuple[Any, ...]]:
@@ -84,20 +140,79 @@ def _rows(spec: TableSpec, columns: list[str], rows: Iterable[dict[str, Any]]) -
     return out
 
 
-def _values(spec: TableSpec, rows: list[list[Any]]) -> list[list[Any]]:
-    width = len(spec.columns)
-    converted = [(i, c.kind) for i, c in enumerate(spec.columns) if c.kind in ("json", "bytes")]
-    values: list[Any] = []
-    for row in rows:
-        row = row[:width]
-        for index, kind in converted:
-            row[index] = _storage(kind, row[index])
-        values.append(row)
-    return values
+# --- COPY text (PostgreSQL) ---------------------------------------------------------------------
+_NULL = "\\N"
+_BOOL_TEXT = {True: "t", False: "f", None: _NULL}
+_COPY_SPECIAL = ("\\", "\t", "\n", "\r")
 
 
-def insert_new(connection: Connection, spec: TableSpec, rows: list[list[Any]]) -> set[str]:
-    """PostgreSQL: insert the rows whose id is not here yet; returns the ids that were here already.
+def _copy_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy_column(column: Column, values: Sequence[Any]) -> Sequence[str]:
+    """One column's values as fields of ``COPY … FROM STDIN`` text (what psycopg's ``write_row`` writes)."""
+    kind = column.kind
+    if kind == "bool":
+        return list(map(_BOOL_TEXT.__getitem__, values))
+    nulls = column.nullable and None in values
+    texts: Sequence[Any]
+    if kind in ("int", "float", "json", "bytes"):
+        text = {"int": str, "float": repr, "json": json_text, "bytes": _bytea_text}[kind]
+        texts = [None if v is None else text(v) for v in values] if nulls else list(map(text, values))
+    else:  # uuid, date, datetime (checked canonical text) and str
+        texts = values
+    if kind in ("str", "json"):
+        joined = "".join(filter(None, texts))
+        if any(special in joined for special in _COPY_SPECIAL):
+            texts = [None if t is None else _copy_escape(t) for t in texts]
+    if nulls:
+        texts = [_NULL if t is None else t for t in texts]
+    return texts
+
+
+def _bytea_text(value: str) -> str:
+    return "\\\\x" + value
+
+
+def copy_text(spec: TableSpec, columns: Columns) -> bytes:
+    """The rows of a checked chunk (its columns) as the data of ``COPY "table" (all columns) FROM STDIN``."""
+    fields = [_copy_column(c, values) for c, values in zip(spec.columns, columns, strict=False)]
+    return ("\n".join(map("\t".join, zip(*fields, strict=True))) + "\n").encode("utf-8")
+
+
+def _copy_statement(spec: TableSpec, target: str) -> str:
+    columns = ", ".join(f'"{c.name}"' for c in spec.columns)
+    return f"COPY {target} ({columns}) FROM STDIN"
+
+
+def copy_in(connection: Connection, spec: TableSpec, payload: bytes) -> None:
+    """PostgreSQL: ``COPY`` rows (:func:`copy_text`) straight into their table — rows known to be new."""
+    raw = connection.connection.driver_connection
+    assert raw is not None
+    dbapi = connection.dialect.loaded_dbapi
+    statement = _copy_statement(spec, f'"{spec.name}"')
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            copy.write(payload)
+    except dbapi.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
+
+
+def duplicate_id(exc: DBAPIError, spec: TableSpec) -> bool:
+    """Did the database refuse a row because its id is taken (the table's primary key)?"""
+    orig = exc.orig
+    diag = getattr(orig, "diag", None)
+    return (
+        getattr(orig, "sqlstate", None) == "23505"
+        and diag is not None
+        and diag.constraint_name == spec.table.primary_key.name
+    )
+
+
+def insert_new(connection: Connection, spec: TableSpec, payload: bytes) -> set[str]:
+    """PostgreSQL: insert the rows (:func:`copy_text`) whose id is not here yet; returns the ids that
+    were here already.
 
     The chunk is copied into a temporary table and moved over with ``ON CONFLICT (id) DO NOTHING``:
     about as fast as copying straight in, and it says which rows were already here without looking
@@ -113,9 +228,8 @@ def insert_new(connection: Connection, spec: TableSpec, rows: list[list[Any]]) -
         with raw.cursor() as cursor:
             cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS {stage} (LIKE "{spec.name}") ON COMMIT DROP')
             cursor.execute(f"TRUNCATE {stage}")
-            with cursor.copy(f"COPY {stage} ({columns}) FROM STDIN") as copy:
-                for row in _values(spec, rows):
-                    copy.write_row(row)
+            with cursor.copy(_copy_statement(spec, stage)) as copy:
+                copy.write(payload)
             # Only the ids that were here come back (usually none), not the thousands inserted.
             cursor.execute(
                 f"WITH inserted AS ({statement} RETURNING id) "
@@ -126,25 +240,29 @@ def insert_new(connection: Connection, spec: TableSpec, rows: list[list[Any]]) -
         raise DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
 
 
+def insert_columns(connection: Connection, spec: TableSpec, columns: Columns) -> None:
+    """New rows given column-wise (a tuple per column, in the table's order; anything after is ignored)."""
+    if connection.dialect.name == "postgresql":
+        copy_in(connection, spec, copy_text(spec, columns))
+        return
+    stored = [_stored_column(c.kind, values) for c, values in zip(spec.columns, columns, strict=False)]
+    _sqlite_insert(connection, spec, zip(*stored, strict=True))
+
+
 def insert(connection: Connection, spec: TableSpec, rows: list[list[Any]]) -> None:
     """New rows, each a list in the table's column order (anything after the columns is ignored)."""
+    if rows:
+        insert_columns(connection, spec, list(zip(*rows, strict=True)))
+
+
+def _sqlite_insert(connection: Connection, spec: TableSpec, values: Iterable[Sequence[Any]]) -> None:
     columns = [c.name for c in spec.columns]
-    values = _values(spec, rows)
     quoted = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    statement = f'INSERT INTO "{spec.name}" ({quoted}) VALUES ({marks})'
     raw = connection.connection.driver_connection  # the same connection, inside the same transaction
     assert raw is not None
     dbapi = connection.dialect.loaded_dbapi
-    if connection.dialect.name == "postgresql":
-        statement = f'COPY "{spec.name}" ({quoted}) FROM STDIN'
-        try:
-            with raw.cursor() as cursor, cursor.copy(statement) as copy:
-                for row in values:
-                    copy.write_row(row)
-        except dbapi.Error as exc:
-            raise DBAPIError.instance(statement, None, exc, dbapi.Error) from exc
-        return
-    marks = ", ".join("?" for _ in columns)
-    statement = f'INSERT INTO "{spec.name}" ({quoted}) VALUES ({marks})'
     cursor = raw.cursor()
     try:
         cursor.executemany(statement, values)
@@ -163,4 +281,7 @@ def update(connection: Connection, spec: TableSpec, columns: list[str], rows: li
     connection.exec_driver_sql(f'UPDATE "{spec.name}" SET {assignments} WHERE id = {mark}', values)  # type: ignore[arg-type]
 
 
-__all__ = ["STAMPS_KEY", "existing_ids", "fetch", "hex_id", "insert", "update"]
+__all__ = [
+    "STAMPS_KEY", "copy_in", "copy_text", "duplicate_id", "existing_ids", "fetch", "hex_id", "import_cache", "insert",
+    "insert_columns", "insert_new", "is_empty", "json_text", "update",
+]  # fmt: skip

@@ -15,7 +15,7 @@ import ast
 import datetime as dt
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -51,7 +51,7 @@ from hazdesk.sync.values import (
 # Re-exported: callers deal with records and their values through this module.
 __all__ = [
     "ATTACHMENT_OWNERS", "META", "NOT_SYNCED", "STAMPS_KEY", "Column", "Plan", "RecordError", "TableSpec",
-    "canonical_datetime", "encode_value", "specs", "to_python",
+    "canonical_datetime", "check_stamps", "encode_value", "specs", "to_python",
 ]  # fmt: skip
 
 META = ("id", "origin_device_id", "hlc", "deleted")
@@ -77,6 +77,8 @@ class TableSpec:
     index: dict[str, int]  # position of each column in ``columns`` (and in a record's array)
     row_checks: list[tuple[str, Callable[[dict[str, Any]], bool]]]
     unparsed_checks: list[str]
+    # The same checks as functions of the columns they read, for checking a chunk column-wise.
+    column_checks: list[tuple[list[str], Callable[..., bool]]] = field(default_factory=list)
 
     def encode(self, row: Mapping[str, Any]) -> dict[str, Any]:
         return {c.name: encode_value(c.kind, row[c.name]) for c in self.columns}
@@ -146,6 +148,33 @@ class TableSpec:
         return out
 
 
+_HEX32 = re.compile(r"[0-9a-f]{32}").fullmatch
+
+
+def check_stamps(raw: Any, spec: TableSpec) -> dict[str, Any] | None:
+    """A record's field stamps (``_fc``): ``None``, or ``{"*" or field: [hlc, device hex, base]}``."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or len(raw) > len(spec.data_columns) + 1:
+        raise RecordError(f"{STAMPS_KEY}（字段时间戳）格式错误")
+    for name, stamp in raw.items():
+        if name != "*" and name not in spec.data_columns:
+            raise RecordError(f"{STAMPS_KEY} 中有未知字段 {name!r:.40}")
+        ok = (
+            isinstance(stamp, list)
+            and len(stamp) == 3
+            and type(stamp[0]) is int
+            and 0 < stamp[0] < 2**63
+            and isinstance(stamp[1], str)
+            and _HEX32(stamp[1])
+            and type(stamp[2]) is int
+            and 0 <= stamp[2] < 2**63
+        )
+        if not ok:
+            raise RecordError(f"{STAMPS_KEY} 中字段 {name} 的时间戳格式错误")
+    return raw
+
+
 def _missing(column: Any) -> Any:
     """The value of a field a record left out: a column the sender's older schema did not have."""
     if column.default is not None:
@@ -205,15 +234,23 @@ def _container(model: type, name: str) -> type | None:
     return None
 
 
-def _row_check(text: str) -> Callable[[dict[str, Any]], bool] | None:
-    """The two multi-column CHECK shapes the models use, as Python (others are left to the database)."""
+def _row_check(text: str) -> tuple[list[str], Callable[..., bool]] | None:
+    """The two multi-column CHECK shapes the models use, as Python (others are left to the database):
+    the columns the check reads and a function of their values, in that order."""
     if (m := _NULL_OR_COMPARE.match(text)) and m.group(1) == m.group(2):
         left, op, right = m.group(2), m.group(3), m.group(4)
-        return lambda row: row[left] is None or row[right] is None or BOUNDS[op](row[left], row[right])
+        compare = BOUNDS[op]
+        return [left, right], lambda a, b: a is None or b is None or compare(a, b)
     if m := _EQUALS_OR_NULL.match(text):
         column, value, other, negated = m.group(1), m.group(2), m.group(3), bool(m.group(4))
-        return lambda row: row[column] == value or ((row[other] is not None) if negated else (row[other] is None))
+        if negated:
+            return [column, other], lambda a, b: a == value or b is not None
+        return [column, other], lambda a, b: a == value or b is None
     return None
+
+
+def _on_row(names: list[str], holds: Callable[..., bool]) -> Callable[[dict[str, Any]], bool]:
+    return lambda row: holds(*(row[name] for name in names))
 
 
 def _build(model: type) -> TableSpec:
@@ -236,6 +273,7 @@ def _build(model: type) -> TableSpec:
     by_name = {c.name: c for c in columns}
     unparsed: list[str] = []
     row_checks: list[tuple[str, Callable[[dict[str, Any]], bool]]] = []
+    column_checks: list[tuple[list[str], Callable[..., bool]]] = []
     for constraint in table.constraints:
         if not isinstance(constraint, CheckConstraint):
             continue
@@ -247,7 +285,8 @@ def _build(model: type) -> TableSpec:
         elif match := _BOUND.match(text):
             by_name[match.group(1)].bounds.append((match.group(2), float(match.group(3))))
         elif (check := _row_check(text)) is not None:
-            row_checks.append((text, check))
+            row_checks.append((text, _on_row(*check)))
+            column_checks.append(check)
         else:
             unparsed.append(f"{table.name}: {text}")
     return TableSpec(
@@ -259,6 +298,7 @@ def _build(model: type) -> TableSpec:
         index={c.name: i for i, c in enumerate(columns)},
         row_checks=row_checks,
         unparsed_checks=unparsed,
+        column_checks=column_checks,
     )
 
 

@@ -50,6 +50,9 @@ class Column:
     default: Callable[[], Any] | None = None
 
 
+_ALLOWED_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "int": (int,)}
+
+
 def _fast_checker(column: Column) -> Callable[[Any], Any]:
     """A checker for one column that accepts the common well-formed value in a few operations and
     falls back to :func:`_check` (which explains what is wrong) for anything else."""
@@ -64,7 +67,11 @@ def _fast_checker(column: Column) -> Callable[[Any], Any]:
     if column.bounds:
         return fallback
     if allowed is not None:
-        return lambda v: v if (v in allowed and type(v) is not bool) or (v is None and nullable) else fallback(v)
+        # The value's type first: 1.0 and True equal 1, and a list is not hashable.
+        types = _ALLOWED_TYPES.get(kind)
+        if types is None:
+            return fallback
+        return lambda v: v if (type(v) in types and v in allowed) or (v is None and nullable) else fallback(v)
     if kind == "str":
         limit = column.max_len or 1 << 62
         return lambda v: (
@@ -150,7 +157,11 @@ def _int(c: Column, v: Any) -> int:
 
 
 def _float(_c: Column, v: Any) -> float:
-    if type(v) not in (int, float) or not math.isfinite(v):
+    try:
+        ok = type(v) in (int, float) and math.isfinite(v)
+    except OverflowError:  # an integer beyond any float
+        ok = False
+    if not ok:
         raise RecordError(f"应为数值，收到 {v!r:.60}")
     return float(v)
 

@@ -364,3 +364,35 @@ def test_a_unique_constraint_violation_is_refused_cleanly(world) -> None:
     name = "records/checklist_template.jsonl"
     paths = _bundle_with(world, "unique", [raw_member(name, data)], [(name, data)])
     refused(office, paths, "constraint", "违反数据库约束")
+
+
+@pytest.mark.parametrize("stamps", ["x", {"*": [0, "0" * 32, 0]}, {"bogus": [5, "0" * 32, 0]}, {"*": [5, "A" * 32, 0]}])
+def test_malformed_field_stamps_in_an_otherwise_well_formed_chunk(world, stamps) -> None:
+    _, _, office, _ = world
+    row = _a_row(office, "finding")
+    row["id"] = uuid.uuid4().hex
+    row["_fc"] = stamps
+    data = records_lines("finding", [row])
+    name = "records/finding.jsonl"
+    paths = _bundle_with(world, f"stamps-{uuid.uuid4().hex[:6]}", [raw_member(name, data)], [(name, data)])
+    refused(office, paths, "record", "_fc")
+
+
+@pytest.mark.parametrize("framing", ["two records on one line", "one record over two lines"])
+def test_a_record_per_line(world, framing: str) -> None:
+    _, _, office, _ = world
+    rows = []
+    for _ in range(2):
+        row = _a_row(office, "finding")
+        row["id"] = uuid.uuid4().hex
+        rows.append(row)
+    header, first, second = records_lines("finding", rows).rstrip(b"\n").split(b"\n")
+    if framing == "two records on one line":
+        body = first + b"," + second
+    else:
+        cut = first.index(b",") + 1
+        body = first[:cut] + b"\n" + first[cut:] + b"\n" + second
+    data = header + b"\n" + body + b"\n"
+    name = "records/finding.jsonl"
+    paths = _bundle_with(world, f"framing-{uuid.uuid4().hex[:6]}", [raw_member(name, data)], [(name, data)])
+    refused(office, paths, "record", "第 2 行")
