@@ -19,6 +19,7 @@ from tests.ui.test_findings_model import TODAY, make_ctx, make_world
 from ui.dialogs.finding import FindingDialog
 from ui.views.findings import FindingsPage
 from ui.views.inspections import InspectionsPage
+from ui.widgets import confirm
 
 T121 = template_id("MH-2017-121", "2017")
 
@@ -70,7 +71,7 @@ def _inspection(ctx) -> Inspection:
         return session.scalars(select(Inspection)).one()
 
 
-def test_whole_flow_inspection_to_closed_finding(qtbot, setup, yes, photo) -> None:
+def test_whole_flow_inspection_to_closed_finding(qtbot, setup, yes, photo, monkeypatch) -> None:
     world, ctx = setup
     page = InspectionsPage(ctx)
     qtbot.addWidget(page)
@@ -115,7 +116,10 @@ def test_whole_flow_inspection_to_closed_finding(qtbot, setup, yes, photo) -> No
     page.windowHandle().requestActivate()
     qtbot.waitUntil(page.isActiveWindow, timeout=2000)
     inline.photos.list.setFocus()
+    asked = []
+    monkeypatch.setattr(confirm, "ask_destructive", lambda _p, _t, text, *_a: asked.append(text) or True)
     qtbot.keyClick(inline.photos.list, Qt.Key.Key_Delete)
+    assert asked and "执法证据" in asked[0]
     assert inline.photos.list.count() == 1
     with ctx.db.session() as session:
         finding = session.get(Finding, finding_id)

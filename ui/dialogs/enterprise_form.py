@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -40,6 +39,7 @@ from ui.context import AppContext
 from ui.i18n import tr
 from ui.models.enterprises import district_names
 from ui.widgets.coded_values import COLOURS, dot, grade_label, monitoring_label, risk_label, role_labels
+from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.field_message import INVALID_STYLE, FieldMessage, mark
 from ui.widgets.key_process_picker import KeyProcessPicker
 from ui.widgets.licence_table import LicenceTable
@@ -93,11 +93,7 @@ class EnterpriseFormDialog(QDialog):
         self._build_processes()
         self._build_licences()
         self.summary = FieldMessage()
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("保存"))
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, _ok = ok_cancel(tr("保存"), self.save, self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.summary)

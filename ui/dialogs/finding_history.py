@@ -11,7 +11,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -28,6 +27,7 @@ from hazdesk.store.models import Attachment, Finding, Inspector, Reinspection
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.widgets.deadline_picker import DeadlinePicker
+from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.finding_form import ERROR_STYLE
 from ui.widgets.photo_strip import PhotoStrip
 
@@ -140,11 +140,7 @@ class NewDeadlineDialog(QDialog):
         form.addRow(tr("原整改期限"), QLabel(old_deadline.isoformat()))
         form.addRow(tr("新的整改期限"), self.picker)
         form.addRow("", self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons, _ok = ok_cancel(tr("确定"), self.submit, self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

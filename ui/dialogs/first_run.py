@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from hazdesk.store.reference_data import districts
 from ui.i18n import tr
+from ui.widgets.dialog_buttons import ok_cancel
 
 _CERT = re.compile(r"^[0-9A-Za-z-]{6,32}$")
 
@@ -127,11 +127,7 @@ class FirstRunDialog(QDialog):
         self.error.setTextFormat(Qt.TextFormat.PlainText)
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("开始使用"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("退出"))
-        buttons.accepted.connect(self._accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _ok = ok_cancel(tr("开始使用"), self._accept, self.reject, cancel_text=tr("退出"))
         layout.addWidget(buttons)
         self.answers: FirstRunAnswers | None = None
 

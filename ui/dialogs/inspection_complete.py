@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QPlainTextEdit,
@@ -25,6 +24,7 @@ from hazdesk.errors import ValidationError
 from hazdesk.services.inspections import complete_inspection
 from ui.context import AppContext
 from ui.i18n import tr
+from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.finding_form import ERROR_STYLE
 
 
@@ -79,12 +79,7 @@ class InspectionCompleteDialog(QDialog):
         else:
             self.confirm_unanswered.hide()
         self._unanswered = unanswered
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(tr("完成检查"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = ok_cancel(tr("完成检查"), self.submit, self.reject)
         layout.addWidget(buttons)
 
     def submit(self) -> None:

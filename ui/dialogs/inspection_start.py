@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QCompleter,
     QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -33,6 +32,7 @@ from hazdesk.store.models import ChecklistTemplate, Enterprise, Inspector
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.models.inspections import KIND_LABELS
+from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.finding_form import ERROR_STYLE
 
 MAJOR_TEMPLATE_CODE = "MH-2017-121"
@@ -146,14 +146,9 @@ class InspectionStartDialog(QDialog):
             error.hide()
             self._errors[field] = error
             form.addRow("", error)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(tr("开始检查"))
-        self.ok_button.setToolTip(tr("保存并开始作答（Ctrl+Enter）"))
-        self.ok_button.setShortcut("Ctrl+Return")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = ok_cancel(
+            tr("开始检查"), self.submit, self.reject, ok_tip=tr("保存并开始作答（Ctrl+Enter）")
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -23,6 +22,7 @@ from hazdesk.sync.keys import PassphraseError, change_passphrase
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.views.sync_support import KeyLock
+from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.finding_form import ERROR_STYLE
 
 MIN_LENGTH = 8
@@ -73,11 +73,7 @@ class PassphraseDialog(QDialog):
         form.addRow(tr("新口令："), self.new)
         form.addRow(tr("再次输入新口令："), self.repeat)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("确定"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons, _ok = ok_cancel(tr("确定"), self.accept, self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -36,6 +35,7 @@ from ui.context import AppContext
 from ui.i18n import tr
 from ui.jobs import run_job
 from ui.widgets.deadline_picker import DeadlinePicker
+from ui.widgets.dialog_buttons import ok_cancel
 from ui.widgets.finding_form import ERROR_STYLE
 from ui.widgets.photo_strip import PhotoStrip
 
@@ -133,14 +133,9 @@ class ReinspectionDialog(QDialog):
         self.inspectors_error.hide()
         form.addRow("", self.inspectors_error)
         form.addRow(tr("复查照片"), self.photos)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(tr("保存复查结果"))
-        self.ok_button.setToolTip(tr("保存（Ctrl+Enter）"))
-        self.ok_button.setShortcut("Ctrl+Return")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("取消"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = ok_cancel(
+            tr("保存复查结果"), self.submit, self.reject, ok_tip=tr("保存（Ctrl+Enter）")
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(buttons)

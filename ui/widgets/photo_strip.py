@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -46,6 +45,7 @@ from hazdesk.store.attachments import attachment_path
 from ui.context import AppContext
 from ui.i18n import tr
 from ui.jobs import run_job
+from ui.widgets import confirm
 
 THUMB = 96
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".gif", ".tif", ".tiff", ".webp"}
@@ -183,14 +183,8 @@ class PhotoStrip(QWidget):
             self._pending = [p for p in self._pending if str(p) != key]
             self.reload()
             return
-        answer = QMessageBox.question(
-            self,
-            tr("移除照片"),
-            tr("从这条隐患中移除所选照片？检查完成后照片即为执法证据，不能再移除。"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        question = tr("从这条隐患中移除所选照片？检查完成后照片即为执法证据，不能再移除。")
+        if not confirm.ask_destructive(self, tr("移除照片"), question, tr("移除")):
             return
         try:
             changes = remove_photo(self._ctx.db, uuid.UUID(key))
