@@ -15,6 +15,7 @@ from tests.ui.test_findings_model import TODAY, make_ctx, make_world
 from ui.dialogs.finding import FindingDialog
 from ui.models.findings import COL_DEADLINE
 from ui.views.findings import FindingsPage
+from ui.widgets import confirm
 
 
 @pytest.fixture
@@ -88,8 +89,8 @@ def test_dialog_actions_follow_the_lifecycle(qtbot, ctx, monkeypatch) -> None:
 
 
 def test_delete_only_an_untouched_pending_finding_after_confirming(qtbot, ctx, monkeypatch) -> None:
-    answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: next(answers))
+    answers = iter([False, True])
+    monkeypatch.setattr(confirm, "ask_destructive", lambda *a, **k: next(answers))
     finding_id, _ = add_finding(
         ctx.db, enterprise_id=ctx.world.enterprises[1], data=FindingInput("误登记。"), deadline="immediate", today=TODAY
     )

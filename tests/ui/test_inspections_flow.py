@@ -40,6 +40,8 @@ def yes(monkeypatch):
         return QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "question", answer)
+    # Destructive actions ask through the shared box (取消 is its default button).
+    monkeypatch.setattr(confirm, "ask_destructive", lambda parent, title, text, *a: asked.append(text) or True)
     return asked
 
 

@@ -34,6 +34,7 @@ from ui.context import AppContext
 from ui.dialogs.finding_history import FindingHistory, NewDeadlineDialog
 from ui.dialogs.reinspection import ReinspectionDialog
 from ui.i18n import tr
+from ui.widgets import confirm
 from ui.widgets.finding_form import FindingForm
 from ui.widgets.photo_strip import PhotoStrip
 
@@ -259,14 +260,8 @@ class FindingDialog(QDialog):
     def delete(self) -> None:
         if self.finding_id is None or not self.delete_button.isEnabled():
             return
-        reply = QMessageBox.question(
-            self,
-            tr("删除隐患"),
-            tr("删除这条隐患？只应删除误登记的隐患，删除后不能恢复。"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if reply != QMessageBox.StandardButton.Yes:
+        question = tr("删除这条隐患？只应删除误登记的隐患，删除后不能恢复。")
+        if not confirm.ask_destructive(self, tr("删除隐患"), question):
             return
         try:
             changes = delete_finding(self._ctx.db, self.finding_id)

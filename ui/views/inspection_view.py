@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QVBoxLayout,
@@ -41,6 +40,7 @@ from ui.dialogs.inspection_complete import InspectionCompleteDialog
 from ui.i18n import tr
 from ui.models.inspections import KIND_LABELS
 from ui.views.inspection_item import CARD_STYLE, ItemCard, ItemInfo
+from ui.widgets import confirm
 
 SECTION_STYLE = "font-size: 15px; font-weight: bold; padding: 10px 0 2px 2px; color: #174ea6;"
 
@@ -325,14 +325,8 @@ class InspectionView(QWidget):
     def discard(self) -> None:
         if self.inspection_id is None or self.state != "draft":
             return
-        reply = QMessageBox.question(
-            self,
-            tr("放弃草稿"),
-            tr("删除这次未完成的检查？已作答的结果和由此登记的隐患都会一并删除，此操作不能撤销。"),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if reply != QMessageBox.StandardButton.Yes:
+        question = tr("删除这次未完成的检查？已作答的结果和由此登记的隐患都会一并删除，此操作不能撤销。")
+        if not confirm.ask_destructive(self, tr("放弃草稿"), question, tr("放弃草稿")):
             return
         try:
             changes = discard_draft(self._ctx.db, self.inspection_id)
