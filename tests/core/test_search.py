@@ -158,14 +158,19 @@ def named(database):
     return database
 
 
-@pytest.fixture
-def named_pg(pg_url: str):
+def _filled_pg(pg_url: str, fill):
+    """The test PostgreSQL database with ``fill``'s rows, closed after the test."""
     from hazdesk.store.database import open_database
 
     database = open_database(pg_url)
-    _add_named(database)
+    fill(database)
     yield database
     database.close()
+
+
+@pytest.fixture
+def named_pg(pg_url: str):
+    yield from _filled_pg(pg_url, _add_named)
 
 
 def _expected(rows: list[tuple[str, str, str]], needle: str, limit: int) -> list[str]:
@@ -323,12 +328,7 @@ def wide(database):
 
 @pytest.fixture
 def wide_pg(pg_url: str):
-    from hazdesk.store.database import open_database
-
-    database = open_database(pg_url)
-    _add_wide(database)
-    yield database
-    database.close()
+    yield from _filled_pg(pg_url, _add_wide)
 
 
 def test_fold() -> None:
